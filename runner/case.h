@@ -1,0 +1,71 @@
+// A case of the catalog, loaded and validated (spec/case-format.md).
+#ifndef SIGCONFORM_RUNNER_CASE_H_
+#define SIGCONFORM_RUNNER_CASE_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace sigconform {
+
+// Process state the runner sets up in the forked child before exec ("parent" in a case).
+struct ParentState {
+  enum class Stdout { kCapture, kBroken, kDevNull };
+
+  std::vector<std::string> ignore;   // signal names left at SIG_IGN
+  std::vector<std::string> block;    // signal names left blocked
+  std::vector<std::string> pending;  // signal names left pending (each is also in block)
+  Stdout stdout_mode = Stdout::kCapture;
+  // Variables added to the controlled environment; nullopt removes the variable.
+  std::map<std::string, std::optional<std::string>> env;
+  // Resource limits by short name ("FSIZE", "NOFILE", "CPU", "CORE"), soft = hard = value.
+  std::map<std::string, long long> rlimits;
+};
+
+// How the process must end.
+struct ExitExpectation {
+  bool by_signal = false;  // true: killed by `signal`; false: exited with `code`
+  int code = 0;
+  std::string signal;  // a signal name, when by_signal
+};
+
+// What a captured stream must hold. `present` is false when the case says nothing.
+struct StreamExpectation {
+  bool present = false;
+  std::vector<std::string> contains;
+  std::vector<std::string> excludes;
+  bool empty = false;
+};
+
+struct Case {
+  std::string id;     // path below cases/ without ".json"; stable forever
+  std::string file;   // path of the JSON file, as given to the loader
+  std::string title;
+  std::vector<std::string> rules;
+  std::string since = "3.0";          // first language version with the behaviour
+  std::vector<std::string> platforms;  // as written ("unix", "!darwin"); empty: everywhere
+  std::optional<std::string> kernel;  // minimum Linux kernel, e.g. "5.1"
+  // Module names the case needs: its explicit "requires" plus every called function and
+  // every "@NAME" argument, derived at load time. Sorted, unique.
+  std::vector<std::string> requires_names;
+  // Step actions the case uses ("call", "kill", "wait", ...). Sorted, unique.
+  std::vector<std::string> operations;
+  std::vector<std::string> tags;
+  double timeout = 10.0;  // seconds
+  ParentState parent;
+  ExitExpectation exit;
+  StreamExpectation stdout_expect;
+  StreamExpectation stderr_expect;
+  nlohmann::json handlers = nlohmann::json::object();  // as in the file
+  nlohmann::json steps = nlohmann::json::array();      // as in the file, expectations included
+};
+
+// The program handed to a driver: the case without its expectations (spec/driver-protocol.md).
+nlohmann::json DriverProgram(const Case& c);
+
+}  // namespace sigconform
+
+#endif  // SIGCONFORM_RUNNER_CASE_H_
