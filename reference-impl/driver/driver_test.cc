@@ -1,0 +1,331 @@
+// Runs sigref-driver on small programs, the way the runner does (fork, parent state, exec,
+// observations on fd 3), and checks the records.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+using json = nlohmann::json;
+
+// What the parent leaves behind before exec.
+struct Parent {
+  bool ignore_sigint = false;
+  bool broken_stdout = false;
+  std::vector<std::string> env;  // "NAME=value" added to the environment.
+};
+
+struct DriverRun {
+  std::vector<json> records;
+  int status = 0;  // waitpid status.
+  std::string stderr_text;
+};
+
+std::string ReadAll(int fd) {
+  std::string out;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = read(fd, buffer, sizeof buffer)) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    out.append(buffer, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+DriverRun RunDriver(const json& program, const Parent& parent = {}) {
+  char path[] = "/tmp/sigref-driver-test-XXXXXX";
+  const int file = mkstemp(path);
+  EXPECT_GE(file, 0);
+  const std::string text = program.dump();
+  EXPECT_EQ(write(file, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  close(file);
+
+  int obs[2], err[2], out[2];
+  EXPECT_EQ(pipe(obs), 0);
+  EXPECT_EQ(pipe(err), 0);
+  EXPECT_EQ(pipe(out), 0);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    // Child: only async-signal-safe calls until exec.
+    if (parent.ignore_sigint) signal(SIGINT, SIG_IGN);
+    else signal(SIGINT, SIG_DFL);
+    dup2(obs[1], 3);
+    dup2(err[1], 2);
+    if (parent.broken_stdout) close(out[0]);
+    dup2(out[1], 1);
+    const int devnull = open("/dev/null", O_RDONLY);
+    dup2(devnull, 0);
+    // A controlled environment: PYTHONUNBUFFERED changes what stdout cases observe.
+    unsetenv("PYTHONUNBUFFERED");
+    for (const std::string& e : parent.env) putenv(const_cast<char*>(e.c_str()));
+    setenv("SIGCONFORM_OBS_FD", "3", 1);
+    execl(SIGREF_DRIVER_PATH, SIGREF_DRIVER_PATH, "run", path, static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(obs[1]);
+  close(err[1]);
+  close(out[1]);
+  if (parent.broken_stdout) close(out[0]);
+  // Drain stdout in the background so the driver never blocks on it.
+  std::thread drain([&] {
+    if (!parent.broken_stdout) ReadAll(out[0]);
+  });
+  DriverRun run;
+  std::thread errors([&] { run.stderr_text = ReadAll(err[0]); });
+  std::string lines = ReadAll(obs[0]);
+  errors.join();
+  drain.join();
+  EXPECT_EQ(waitpid(pid, &run.status, 0), pid);
+  close(obs[0]);
+  close(err[0]);
+  if (!parent.broken_stdout) close(out[0]);
+  unlink(path);
+  size_t start = 0;
+  while (start < lines.size()) {
+    const size_t end = lines.find('\n', start);
+    run.records.push_back(json::parse(lines.substr(start, end - start)));
+    start = end + 1;
+  }
+  return run;
+}
+
+// The records of one kind, in order.
+std::vector<json> Of(const DriverRun& run, const std::string& ev) {
+  std::vector<json> out;
+  for (const json& r : run.records) {
+    if (r["ev"] == ev) out.push_back(r);
+  }
+  return out;
+}
+
+json Program(json steps, json handlers = json::object()) {
+  return {{"protocol", 1}, {"case", "test/case"}, {"handlers", handlers}, {"steps", steps}};
+}
+
+TEST(Driver, StreamsStartStepsAndDone) {
+  DriverRun run = RunDriver(Program({{{"do", "check"}}, {{"call", "getsignal"}, {"args", {"@SIGPIPE"}}}}));
+  ASSERT_EQ(run.records.size(), 4u);
+  EXPECT_EQ(run.records[0]["ev"], "start");
+  EXPECT_EQ(run.records[0]["case"], "test/case");
+  EXPECT_EQ(run.records[1]["path"], "0");
+  EXPECT_EQ(run.records[2]["value"],
+            json({{"enum", "Handlers"}, {"name", "SIG_IGN"}, {"value", 1}}));
+  EXPECT_EQ(run.records[3]["ev"], "done");
+  EXPECT_TRUE(WIFEXITED(run.status));
+  EXPECT_EQ(WEXITSTATUS(run.status), 0);
+  for (const json& r : run.records) EXPECT_TRUE(r["t"].is_number());
+}
+
+TEST(Driver, SigintGetsDefaultIntHandlerOnlyIfInheritedAsDefault) {
+  const json program = Program({{{"call", "getsignal"}, {"args", {"@SIGINT"}}}});
+  DriverRun inherited_default = RunDriver(program);
+  EXPECT_EQ(Of(inherited_default, "step")[0]["value"],
+            json({{"builtin", "default_int_handler"}}));
+  Parent parent;
+  parent.ignore_sigint = true;
+  DriverRun inherited_ignore = RunDriver(program, parent);
+  EXPECT_EQ(Of(inherited_ignore, "step")[0]["value"],
+            json({{"enum", "Handlers"}, {"name", "SIG_IGN"}, {"value", 1}}));
+}
+
+TEST(Driver, HandlerRunsInsideTheStepThatSentTheSignal) {
+  DriverRun run = RunDriver(Program(
+      {{{"call", "signal"}, {"args", {"@SIGUSR1", {{"handler", "h"}}}}},
+       {{"do", "kill"}, {"sig", "@SIGUSR1"}},
+       {{"call", "signal"}, {"args", {"@SIGUSR1", {{"handler", "boom"}}}}},
+       {{"do", "kill"}, {"sig", "@SIGUSR1"}},
+       {{"do", "check"}}},
+      {{"h", {{"record", true}}}, {"boom", {{"record", true}, {"raise", "ValueError"}}}}));
+  std::vector<std::string> kinds;
+  for (const json& r : run.records) kinds.push_back(r["ev"]);
+  EXPECT_EQ(kinds, (std::vector<std::string>{"start", "step", "handler", "step", "step",
+                                             "handler", "step", "step", "done"}));
+  const json handler = Of(run, "handler")[0];
+  EXPECT_EQ(handler["handler"], "h");
+  EXPECT_EQ(handler["signum"], SIGUSR1);
+  EXPECT_EQ(handler["signame"], "SIGUSR1");
+  EXPECT_EQ(handler["thread"], "main");
+  EXPECT_EQ(handler["frame"], "none");
+  const std::vector<json> steps = Of(run, "step");
+  EXPECT_EQ(steps[0]["value"], json({{"enum", "Handlers"}, {"name", "SIG_DFL"}, {"value", 0}}));
+  EXPECT_EQ(steps[1]["ok"], true);
+  EXPECT_EQ(steps[2]["value"], json({{"handler", "h"}}));
+  EXPECT_EQ(steps[3]["ok"], false);
+  EXPECT_EQ(steps[3]["exception"]["type"], "ValueError");
+  EXPECT_EQ(steps[4]["ok"], true) << "the raising handler must not leak into the next step";
+}
+
+TEST(Driver, EncodesExceptionsWithMroAndErrno) {
+  DriverRun run = RunDriver(Program({{{"call", "setitimer"}, {"args", {99, {{"float", 1.0}}}}},
+                               {{"call", "getsignal"}, {"args", {"$unbound"}}},
+                               {{"call", "getsignal"}, {"args", {"@SIGNOPE"}}},
+                               {{"do", "no_such_action"}}}));
+  const std::vector<json> steps = Of(run, "step");
+  ASSERT_EQ(steps.size(), 4u);
+  EXPECT_EQ(steps[0]["exception"],
+            json({{"type", "ItimerError"},
+                  {"mro", {"ItimerError", "OSError", "Exception", "BaseException"}},
+                  {"errno", "EINVAL"},
+                  {"message", "[Errno 22] Invalid argument"}}));
+  EXPECT_EQ(steps[1]["exception"]["type"], "NameError");
+  EXPECT_EQ(steps[1]["exception"]["errno"], nullptr);
+  EXPECT_EQ(steps[2]["exception"]["type"], "AttributeError");
+  EXPECT_EQ(steps[3]["exception"]["type"], "NotImplementedError");
+}
+
+TEST(Driver, EncodesSetsTuplesAndBindings) {
+  DriverRun run = RunDriver(Program(
+      {{{"call", "pthread_sigmask"}, {"args", {"@SIG_BLOCK", {{"set", {"@SIGUSR2", "@SIGUSR1"}}}}}},
+       {{"call", "pthread_sigmask"}, {"args", {"@SIG_SETMASK", json::array()}}, {"bind", "old"}},
+       {{"call", "pthread_sigmask"}, {"args", {"@SIG_SETMASK", "$old"}}},
+       {{"call", "getitimer"}, {"args", {"@ITIMER_REAL"}}},
+       {{"do", "pipe"}, {"bind", {"r", "w"}}},
+       {{"do", "write"}, {"fd", "$w"}, {"data", {{"bytes", "00ff"}}}},
+       {{"do", "read"}, {"fd", "$r"}, {"size", 10}}}));
+  const std::vector<json> steps = Of(run, "step");
+  ASSERT_EQ(steps.size(), 7u);
+  const json both = {{"set",
+                      {{{"enum", "Signals"}, {"name", "SIGUSR1"}, {"value", SIGUSR1}},
+                       {{"enum", "Signals"}, {"name", "SIGUSR2"}, {"value", SIGUSR2}}}}};
+  EXPECT_EQ(steps[1]["value"], both);
+  EXPECT_EQ(steps[2]["value"], json({{"set", json::array()}}));
+  EXPECT_EQ(steps[3]["value"], json({{"tuple", {{{"float", 0.0}}, {{"float", 0.0}}}}}));
+  EXPECT_EQ(steps[5]["value"], 2);
+  EXPECT_EQ(steps[6]["value"], json({{"bytes", "00ff"}}));
+}
+
+TEST(Driver, ThreadsRunStepsButNeverHandlers) {
+  DriverRun run = RunDriver(Program(
+      {{{"call", "signal"}, {"args", {"@SIGUSR1", {{"handler", "h"}}}}},
+       {{"do", "thread"},
+        {"name", "t"},
+        {"steps",
+         {{{"call", "signal"}, {"args", {"@SIGUSR1", "@SIG_IGN"}}},
+          {{"call", "pthread_kill"}, {"args", {"$main_ident", "@SIGUSR1"}}}}}},
+       {{"do", "join"}, {"name", "t"}, {"timeout", 30}},
+       {{"do", "wait"}, {"events", 1}, {"timeout", 0.2}}},
+      {{"h", {{"record", true}}}}));
+  // $main_ident is unbound: the thread's second step must fail with NameError in the thread.
+  const std::vector<json> steps = Of(run, "step");
+  bool saw_thread_steps = false;
+  for (const json& s : steps) {
+    if (s["path"] == "1.0") {
+      saw_thread_steps = true;
+      EXPECT_EQ(s["thread"], "t");
+      EXPECT_EQ(s["exception"]["type"], "ValueError");
+    }
+    if (s["path"] == "1.1") {
+      EXPECT_EQ(s["exception"]["type"], "NameError");
+    }
+    if (s["path"] == "2") {
+      EXPECT_EQ(s["value"], true);
+    }
+    if (s["path"] == "3") {
+      EXPECT_EQ(s["value"], 0);
+    }
+  }
+  EXPECT_TRUE(saw_thread_steps);
+}
+
+TEST(Driver, SignalFromAThreadIsHandledInTheMainThread) {
+  DriverRun run = RunDriver(Program(
+      {{{"call", "signal"}, {"args", {"@SIGUSR1", {{"handler", "h"}}}}},
+       {{"do", "ident"}, {"thread", "main"}, {"bind", "main"}},
+       {{"do", "thread"},
+        {"name", "t"},
+        {"steps", {{{"call", "pthread_kill"}, {"args", {"$main", "@SIGUSR1"}}}}}},
+       {{"do", "wait"}, {"events", 1}, {"timeout", 30}},
+       {{"do", "join"}, {"name", "t"}, {"timeout", 30}}},
+      {{"h", {{"record", true}}}}));
+  const std::vector<json> handlers = Of(run, "handler");
+  ASSERT_EQ(handlers.size(), 1u);
+  EXPECT_EQ(handlers[0]["thread"], "main");
+  for (const json& s : Of(run, "step")) {
+    if (s["path"] == "3") {
+      EXPECT_EQ(s["value"], 1);
+    }
+  }
+}
+
+TEST(Driver, ExitWithUnflushableStdoutEndsWith120) {
+  Parent parent;
+  parent.broken_stdout = true;
+  DriverRun run = RunDriver(Program({{{"do", "write_stdout"}, {"text", "x"}, {"flush", false}},
+                               {{"do", "exit"}, {"code", 3}}}),
+                      parent);
+  const std::vector<json> steps = Of(run, "step");
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_EQ(steps[1]["ok"], true);
+  EXPECT_TRUE(Of(run, "done").empty());
+  ASSERT_TRUE(WIFEXITED(run.status));
+  EXPECT_EQ(WEXITSTATUS(run.status), 120);
+  EXPECT_NE(run.stderr_text.find("BrokenPipeError"), std::string::npos) << run.stderr_text;
+}
+
+TEST(Driver, FlushToABrokenPipeIsBrokenPipeError) {
+  Parent parent;
+  parent.broken_stdout = true;
+  DriverRun run = RunDriver(Program({{{"do", "write_stdout"}, {"text", "x"}},
+                               {{"do", "exit"}, {"code", 3}}}),
+                      parent);
+  const std::vector<json> steps = Of(run, "step");
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_EQ(steps[0]["exception"]["type"], "BrokenPipeError");
+  EXPECT_EQ(steps[0]["exception"]["errno"], "EPIPE");
+  // The failed bytes stay buffered, so the exit-time flush fails too (as in CPython).
+  ASSERT_TRUE(WIFEXITED(run.status));
+  EXPECT_EQ(WEXITSTATUS(run.status), 120);
+}
+
+TEST(Driver, UnbufferedStdoutDropsWhatItCouldNotWrite) {
+  Parent parent;
+  parent.broken_stdout = true;
+  parent.env = {"PYTHONUNBUFFERED=1"};
+  DriverRun run = RunDriver(Program({{{"do", "write_stdout"}, {"text", "x"}, {"flush", false}},
+                               {{"do", "exit"}, {"code", 3}}}),
+                      parent);
+  EXPECT_EQ(Of(run, "step")[0]["exception"]["type"], "BrokenPipeError");
+  ASSERT_TRUE(WIFEXITED(run.status));
+  EXPECT_EQ(WEXITSTATUS(run.status), 3);
+}
+
+TEST(Driver, DescribeListsNamesAndOperations) {
+  int obs[2];
+  ASSERT_EQ(pipe(obs), 0);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(obs[1], 3);
+    setenv("SIGCONFORM_OBS_FD", "3", 1);
+    execl(SIGREF_DRIVER_PATH, SIGREF_DRIVER_PATH, "describe", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(obs[1]);
+  const std::string text = ReadAll(obs[0]);
+  close(obs[0]);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  const json d = json::parse(text);
+  EXPECT_EQ(d["ev"], "describe");
+  EXPECT_EQ(d["implementation"], "sigref");
+  EXPECT_EQ(d["language_version"], "3.12");
+  EXPECT_EQ(d["platform"], "linux");
+  EXPECT_TRUE(d["kernel"].is_string());
+  const auto names = d["names"].get<std::vector<std::string>>();
+  EXPECT_NE(std::find(names.begin(), names.end(), "pidfd_send_signal"), names.end());
+  const auto ops = d["operations"].get<std::vector<std::string>>();
+  EXPECT_NE(std::find(ops.begin(), ops.end(), "burn_cpu"), ops.end());
+}
+
+}  // namespace

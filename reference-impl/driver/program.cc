@@ -1,0 +1,452 @@
+#include "program.h"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <limits>
+
+#include "blocking.h"
+#include "encode.h"
+#include "errors.h"
+#include "main_thread.h"
+#include "module.h"
+#include "names.h"
+#include "safe_point.h"
+#include "sending.h"
+
+namespace sigref_driver {
+
+using json = nlohmann::json;
+using sigref::Value;
+
+namespace {
+
+// The name records carry for the calling thread: "main", a `thread` step's name, or "other".
+thread_local std::string t_thread_name = "other";
+
+const std::string& ThreadName() {
+  return t_thread_name;
+}
+
+double CpuSeconds() {
+  struct timespec ts;
+  if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0) sigref::ThrowOSError(errno);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  throw sigref::ValueError("non-hexadecimal number found in bytes literal");
+}
+
+std::string Unhex(const std::string& hex) {
+  if (hex.size() % 2 != 0) throw sigref::ValueError("odd-length bytes literal");
+  std::string out;
+  for (size_t n = 0; n < hex.size(); n += 2) {
+    out += static_cast<char>(HexDigit(hex[n]) * 16 + HexDigit(hex[n + 1]));
+  }
+  return out;
+}
+
+double FloatArg(const json& v) {
+  if (v.is_number()) return v.get<double>();
+  const std::string s = v.get<std::string>();
+  if (s == "inf") return std::numeric_limits<double>::infinity();
+  if (s == "-inf") return -std::numeric_limits<double>::infinity();
+  if (s == "nan") return std::numeric_limits<double>::quiet_NaN();
+  throw sigref::ValueError("could not convert string to float: '" + s + "'");
+}
+
+// Python sets hold each value once; numbers compare by value (SIGUSR1 == 10).
+bool SameSetItem(const Value& a, const Value& b) {
+  if (a.IsIntLike() && b.IsIntLike()) return sigref::ToLongLong(a) == sigref::ToLongLong(b);
+  if (a.kind != b.kind) return false;
+  if (a.kind == Value::Kind::kStr || a.kind == Value::Kind::kBytes) return a.text == b.text;
+  if (a.kind == Value::Kind::kNone) return true;
+  if (a.kind == Value::Kind::kFloat) return a.f == b.f;
+  if (a.kind == Value::Kind::kCallable) return a.callable == b.callable;
+  return false;
+}
+
+void SetBlocking(int fd, bool blocking) {
+  const int flags = fcntl(fd, F_GETFL);
+  if (flags == -1) sigref::ThrowOSError(errno);
+  const int wanted = blocking ? (flags & ~O_NONBLOCK) : (flags | O_NONBLOCK);
+  if (fcntl(fd, F_SETFL, wanted) == -1) sigref::ThrowOSError(errno);
+}
+
+}  // namespace
+
+const std::vector<std::string>& SupportedOperations() {
+  static const std::vector<std::string> operations = {
+      "call",  "kill",         "parent_kill",  "wait", "burn_cpu", "sleep",
+      "pipe",  "socketpair",   "close",        "read", "write",    "set_blocking",
+      "write_stdout", "stdout_to_devnull", "exit", "thread", "join", "ident", "check"};
+  return operations;
+}
+
+Program::Program(ObsStream& obs, PyStdout& out, json program)
+    : obs_(obs), out_(out), program_(std::move(program)) {}
+
+void Program::Run() {
+  t_thread_name = "main";
+  obs_.Emit({{"ev", "start"},
+             {"protocol", program_.value("protocol", 1)},
+             {"case", program_.value("case", "")}});
+  const json steps = program_.value("steps", json::array());
+  if (!RunSteps(steps, "")) {
+    // Unreachable: an `exit` step in the main thread ends the process itself.
+    Finish(0);
+  }
+  // Handlers that tripped during the last step's record still run, outside any step.
+  try {
+    sigref::CheckSignals();
+  } catch (const sigref::BaseException& e) {
+    obs_.Emit({{"ev", "stray"}, {"exception", EncodeException(e)}, {"thread", ThreadName()}});
+  }
+  obs_.Emit({{"ev", "done"}});
+  Finish(0);
+}
+
+void Program::Finish(int code) {
+  const bool flushed = out_.FlushAtExit();
+  // _exit: threads of the case may still run, and static destructors must not race them.
+  _exit(flushed ? code : 120);
+}
+
+bool Program::RunSteps(const json& steps, const std::string& prefix) {
+  for (size_t n = 0; n < steps.size(); ++n) {
+    const std::string path = prefix.empty() ? std::to_string(n) : prefix + "." + std::to_string(n);
+    if (!RunStep(steps[n], path)) return false;
+  }
+  return true;
+}
+
+bool Program::RunStep(const json& step, const std::string& path) {
+  json record = {{"ev", "step"}, {"path", path}, {"thread", ThreadName()}};
+  const double t0 = obs_.Now();
+  try {
+    // Both safe points are inside the step: a handler's exception belongs to this step.
+    sigref::CheckSignals();
+    const Value value = Act(step, path);
+    sigref::CheckSignals();
+    if (step.contains("bind")) Bind(step["bind"], value);
+    record["ok"] = true;
+    record["value"] = EncodeValue(value);
+  } catch (const sigref::BaseException& e) {
+    record["ok"] = false;
+    record["exception"] = EncodeException(e);
+  } catch (const std::exception& e) {
+    // A malformed program or a driver bug: reported in the step, never a crash.
+    record["ok"] = false;
+    record["exception"] = EncodeException(sigref::SystemError(e.what()));
+  }
+  record["t0"] = t0;
+  record["t1"] = obs_.Now();
+  obs_.Emit(record);
+  if (step.value("do", "") == "exit" && record["ok"] == true) {
+    if (sigref::IsMainThread()) Finish(step.value("code", 0));
+    return false;  // sys.exit in a thread ends only that thread.
+  }
+  return true;
+}
+
+Value Program::Act(const json& step, const std::string& path) {
+  if (step.contains("call")) {
+    std::vector<Value> args;
+    for (const json& arg : step.value("args", json::array())) args.push_back(Resolve(arg));
+    sigref::Kwargs kwargs;
+    // A named copy: iterating items() of a temporary would outlive it.
+    const json kwargs_json = step.value("kwargs", json::object());
+    for (const auto& [key, arg] : kwargs_json.items()) {
+      kwargs.emplace_back(key, Resolve(arg));
+    }
+    return sigref::Call(step["call"].get<std::string>(), args, kwargs);
+  }
+  const std::string action = step.value("do", "");
+  if (action == "kill") {
+    sigref::KillProcess(sigref::ToCInt(Resolve(step["sig"])));
+    return Value::None();
+  }
+  if (action == "parent_kill") {
+    obs_.Emit({{"ev", "request"}, {"op", "kill"}, {"sig", step["sig"]}});
+    return Value::None();
+  }
+  if (action == "wait") return DoWait(step);
+  if (action == "burn_cpu") return DoBurnCpu(step);
+  if (action == "sleep") {
+    sigref::Sleep(step["seconds"].get<double>());
+    return Value::None();
+  }
+  if (action == "pipe") {
+    int fds[2];
+    // os.pipe() descriptors are not inheritable.
+    if (pipe2(fds, O_CLOEXEC) != 0) sigref::ThrowOSError(errno);
+    return Value::Tuple({Value::Int(fds[0]), Value::Int(fds[1])});
+  }
+  if (action == "socketpair") {
+    int fds[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+      sigref::ThrowOSError(errno);
+    }
+    return Value::Tuple({Value::Int(fds[0]), Value::Int(fds[1])});
+  }
+  if (action == "close") {
+    // No retry: on Linux the descriptor is gone even when close reports EINTR.
+    if (close(sigref::ToCInt(Resolve(step["fd"]))) != 0) sigref::ThrowOSError(errno);
+    return Value::None();
+  }
+  if (action == "read") {
+    const int fd = sigref::ToCInt(Resolve(step["fd"]));
+    return Value::Bytes(sigref::Read(fd, step["size"].get<size_t>()));
+  }
+  if (action == "write") {
+    const int fd = sigref::ToCInt(Resolve(step["fd"]));
+    const Value data = Resolve(step["data"]);
+    if (data.kind != Value::Kind::kBytes) {
+      throw sigref::TypeError("a bytes-like object is required, not '" + data.TypeName() + "'");
+    }
+    return Value::Int(static_cast<long long>(sigref::Write(fd, data.text)));
+  }
+  if (action == "set_blocking") {
+    SetBlocking(sigref::ToCInt(Resolve(step["fd"])), step["blocking"].get<bool>());
+    return Value::None();
+  }
+  if (action == "write_stdout") {
+    out_.Write(step["text"].get<std::string>());
+    if (step.value("flush", true)) out_.Flush();
+    return Value::None();
+  }
+  if (action == "stdout_to_devnull") {
+    // What the documentation's SIGPIPE note does before exiting: later flushes of what is
+    // still buffered go to /dev/null instead of failing again at exit.
+    const int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (devnull == -1) sigref::ThrowOSError(errno);
+    const int rc = dup2(devnull, STDOUT_FILENO);
+    const int saved = errno;
+    close(devnull);
+    if (rc == -1) sigref::ThrowOSError(saved);
+    return Value::None();
+  }
+  if (action == "exit") return Value::None();  // RunStep ends the process after the record.
+  if (action == "thread") return DoThread(step, path);
+  if (action == "join") return DoJoin(step);
+  if (action == "ident") return DoIdent(step);
+  if (action == "check") return Value::None();
+  throw sigref::NotImplementedError("action '" + action + "' is not supported by sigref-driver");
+}
+
+Value Program::DoWait(const json& step) {
+  const int wanted = step["events"].get<int>();
+  const double deadline = obs_.Now() + step["timeout"].get<double>();
+  for (;;) {
+    sigref::CheckSignals();
+    if (events_.load() >= wanted || obs_.Now() >= deadline) break;
+    // Short slices: the wait ends within a millisecond of the event. A signal cuts a slice
+    // short (EINTR), which is exactly when there is something to look at.
+    const struct timespec slice = {0, 1000000};
+    (void)nanosleep(&slice, nullptr);
+  }
+  return Value::Int(events_.load());
+}
+
+Value Program::DoBurnCpu(const json& step) {
+  const double seconds = step["seconds"].get<double>();
+  const int wanted = step.value("events", 0);
+  const double start = CpuSeconds();
+  double burnt = 0.0;
+  volatile unsigned long sink = 0;
+  for (;;) {
+    sigref::CheckSignals();
+    burnt = CpuSeconds() - start;
+    if (burnt >= seconds || (wanted > 0 && events_.load() >= wanted)) break;
+    for (int n = 0; n < 20000; ++n) sink = sink + static_cast<unsigned long>(n);
+  }
+  return Value::Float(burnt);
+}
+
+Value Program::DoThread(const json& step, const std::string& path) {
+  const std::string name = step["name"].get<std::string>();
+  auto state = std::make_shared<ThreadState>();
+  {
+    std::lock_guard<std::mutex> lock(threads_mutex_);
+    if (threads_.count(name) != 0) {
+      throw sigref::RuntimeError("a thread named '" + name + "' was already started");
+    }
+    threads_[name] = state;
+  }
+  const json steps = step["steps"];
+  // The state is locked while the thread is created, so that it cannot report `done` (and be
+  // joined) before `thread`/`ident` are stored.
+  std::lock_guard<std::mutex> lock(state->mutex);
+  state->thread = std::thread([this, state, steps, name, path] {
+    t_thread_name = name;
+    RunSteps(steps, path);
+    std::lock_guard<std::mutex> done_lock(state->mutex);
+    state->done = true;
+    state->cv.notify_all();
+  });
+  state->ident = static_cast<unsigned long>(state->thread.native_handle());
+  return Value::None();
+}
+
+Value Program::DoJoin(const json& step) {
+  const std::string name = step["name"].get<std::string>();
+  std::shared_ptr<ThreadState> state;
+  {
+    std::lock_guard<std::mutex> lock(threads_mutex_);
+    auto it = threads_.find(name);
+    if (it == threads_.end()) throw sigref::NameError("no thread named '" + name + "'");
+    state = it->second;
+  }
+  const double timeout = step["timeout"].get<double>();
+  const double deadline = obs_.Now() + timeout;
+  std::unique_lock<std::mutex> lock(state->mutex);
+  // Wake every millisecond to run safe points: a join in the main thread is a blocking call.
+  while (!state->done && obs_.Now() < deadline) {
+    state->cv.wait_for(lock, std::chrono::milliseconds(1));
+    if (!state->done) {
+      lock.unlock();
+      sigref::CheckSignals();
+      lock.lock();
+    }
+  }
+  if (!state->done) return Value::Bool(false);
+  if (state->thread.joinable()) state->thread.join();
+  return Value::Bool(true);
+}
+
+Value Program::DoIdent(const json& step) {
+  const std::string name = step["thread"].get<std::string>();
+  if (name == "main") return Value::Int(static_cast<long long>(sigref::MainThreadIdent()));
+  std::lock_guard<std::mutex> lock(threads_mutex_);
+  auto it = threads_.find(name);
+  if (it == threads_.end()) throw sigref::NameError("no thread named '" + name + "'");
+  std::lock_guard<std::mutex> state_lock(it->second->mutex);
+  return Value::Int(static_cast<long long>(it->second->ident));
+}
+
+void Program::Bind(const json& bind, const Value& value) {
+  std::vector<std::pair<std::string, Value>> bound;
+  if (bind.is_string()) {
+    bound.emplace_back(bind.get<std::string>(), value);
+  } else {
+    if (value.kind != Value::Kind::kTuple && value.kind != Value::Kind::kList) {
+      throw sigref::TypeError("cannot unpack non-iterable " + value.TypeName() + " object");
+    }
+    if (value.items.size() != bind.size()) {
+      throw sigref::ValueError(
+          std::string(value.items.size() < bind.size() ? "not enough" : "too many") +
+          " values to unpack (expected " + std::to_string(bind.size()) + ", got " +
+          std::to_string(value.items.size()) + ")");
+    }
+    for (size_t n = 0; n < bind.size(); ++n) {
+      bound.emplace_back(bind[n].get<std::string>(), value.items[n]);
+    }
+  }
+  std::lock_guard<std::mutex> lock(bindings_mutex_);
+  for (auto& [name, v] : bound) bindings_[name] = v;
+}
+
+Value Program::Resolve(const json& arg) {
+  if (arg.is_null()) return Value::None();
+  if (arg.is_boolean()) return Value::Bool(arg.get<bool>());
+  if (arg.is_number_integer()) return Value::Int(arg.get<long long>());
+  if (arg.is_number_float()) return Value::Float(arg.get<double>());
+  if (arg.is_string()) {
+    const std::string s = arg.get<std::string>();
+    if (s.rfind("@@", 0) == 0 || s.rfind("$$", 0) == 0) return Value::Str(s.substr(1));
+    if (s.rfind("@", 0) == 0) return sigref::GetAttribute(s.substr(1));
+    if (s.rfind("$", 0) == 0) {
+      std::lock_guard<std::mutex> lock(bindings_mutex_);
+      auto it = bindings_.find(s.substr(1));
+      if (it == bindings_.end()) {
+        throw sigref::NameError("name '" + s.substr(1) + "' is not defined");
+      }
+      return it->second;
+    }
+    return Value::Str(s);
+  }
+  if (arg.is_array()) {
+    std::vector<Value> items;
+    for (const json& item : arg) items.push_back(Resolve(item));
+    return Value::List(std::move(items));
+  }
+  if (arg.contains("float")) return Value::Float(FloatArg(arg["float"]));
+  if (arg.contains("bytes")) return Value::Bytes(Unhex(arg["bytes"].get<std::string>()));
+  if (arg.contains("tuple")) {
+    std::vector<Value> items;
+    for (const json& item : arg["tuple"]) items.push_back(Resolve(item));
+    return Value::Tuple(std::move(items));
+  }
+  if (arg.contains("set")) {
+    std::vector<Value> items;
+    for (const json& item : arg["set"]) {
+      Value v = Resolve(item);
+      bool seen = false;
+      for (const Value& have : items) seen = seen || SameSetItem(have, v);
+      if (!seen) items.push_back(std::move(v));
+    }
+    return Value::Set(std::move(items));
+  }
+  if (arg.contains("handler")) return DeclaredHandler(arg["handler"].get<std::string>());
+  throw sigref::SystemError("unknown argument form: " + arg.dump());
+}
+
+Value Program::DeclaredHandler(const std::string& name) {
+  std::lock_guard<std::mutex> lock(bindings_mutex_);
+  auto it = handlers_.find(name);
+  if (it != handlers_.end()) return it->second;
+  const json declarations = program_.value("handlers", json::object());
+  if (!declarations.contains(name)) {
+    throw sigref::NameError("no handler named '" + name + "' was declared");
+  }
+  auto callable = std::make_shared<sigref::Callable>();
+  callable->kind = sigref::Callable::Kind::kDeclared;
+  callable->name = name;
+  const json declaration = declarations[name];
+  callable->call = [this, name, declaration](int signum, const Value& frame) {
+    RunDeclaredHandler(name, declaration, signum, frame);
+  };
+  Value value = Value::Function(callable);
+  handlers_[name] = value;
+  return value;
+}
+
+void Program::RunDeclaredHandler(const std::string& name, const json& declaration, int signum,
+                                 const Value& frame) {
+  // Runs in the main thread at a safe point (sigref::CheckSignals), never in a signal handler.
+  if (declaration.value("record", true)) {
+    std::optional<std::string> signame = sigref::SignalName(signum);
+    obs_.Emit({{"ev", "handler"},
+               {"handler", name},
+               {"signum", signum},
+               {"signame", signame ? json(*signame) : json(nullptr)},
+               {"thread", ThreadName()},
+               {"frame", frame.IsNone() ? "none" : "frame"}});
+    // Counted after the record is out, so a `wait` that sees the count sees the record too.
+    events_.fetch_add(1);
+  }
+  if (declaration.contains("write")) {
+    const json& write = declaration["write"];
+    const int fd = sigref::ToCInt(Resolve(write["fd"]));
+    const Value data = Resolve(write["data"]);
+    if (data.kind != Value::Kind::kBytes) {
+      throw sigref::TypeError("a bytes-like object is required, not '" + data.TypeName() + "'");
+    }
+    sigref::Write(fd, data.text);
+  }
+  if (declaration.contains("restore")) {
+    const int disposition = declaration["restore"].get<std::string>() == "SIG_IGN" ? 1 : 0;
+    sigref::Call("signal", {Value::Int(signum), sigref::HandlersValue(disposition)}, {});
+  }
+  if (declaration.contains("raise")) sigref::ThrowByName(declaration["raise"].get<std::string>());
+}
+
+}  // namespace sigref_driver

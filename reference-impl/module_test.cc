@@ -1,0 +1,76 @@
+#include "module.h"
+
+#include <csignal>
+
+#include <gtest/gtest.h>
+
+#include "errors.h"
+#include "names.h"
+#include "test_util.h"
+
+namespace sigref {
+namespace {
+
+class Module : public ::testing::Test {
+ protected:
+  void SetUp() override { Initialize(); }
+};
+
+TEST_F(Module, AttributesKeepTheirTypes) {
+  const Value sigint = GetAttribute("SIGINT");
+  EXPECT_EQ(sigint.kind, Value::Kind::kEnum);
+  EXPECT_EQ(sigint.enum_name, "Signals");
+  EXPECT_EQ(GetAttribute("NSIG").kind, Value::Kind::kInt);
+  EXPECT_EQ(GetAttribute("NSIG").i, NSIG);
+  EXPECT_EQ(GetAttribute("ITIMER_PROF").kind, Value::Kind::kInt);
+  EXPECT_EQ(GetAttribute("SIG_BLOCK").enum_name, "Sigmasks");
+  EXPECT_EQ(GetAttribute("SIG_IGN").enum_name, "Handlers");
+  EXPECT_EQ(GetAttribute("SIGRTMAX").i, SIGRTMAX);
+  EXPECT_THROW(GetAttribute("SIGNOPE"), AttributeError);
+}
+
+TEST_F(Module, AliasesResolveToTheCanonicalMember) {
+  EXPECT_EQ(GetAttribute("SIGCLD").text, "SIGCHLD");
+  EXPECT_EQ(GetAttribute("SIGIOT").text, "SIGABRT");
+  EXPECT_EQ(GetAttribute("SIGPOLL").text, "SIGIO");
+}
+
+TEST_F(Module, FunctionsAreTheSameObjectEachTime) {
+  EXPECT_EQ(GetAttribute("alarm").callable, GetAttribute("alarm").callable);
+  EXPECT_EQ(GetAttribute("default_int_handler").callable, DefaultIntHandler());
+}
+
+TEST_F(Module, CallChecksArguments) {
+  EXPECT_THROW(Call("getsignal", {}, {}), TypeError);
+  EXPECT_THROW(Call("alarm", {Value::Float(1.5)}, {}), TypeError);
+  EXPECT_THROW(Call("set_wakeup_fd", {Value::Int(-1)}, {{"warn", Value::Bool(true)}}), TypeError);
+  EXPECT_EQ(Call("getsignal", {}, {{"signalnum", Value::Int(SIGPIPE)}}).text, "SIG_IGN");
+  EXPECT_THROW(Call("SIGINT", {}, {}), TypeError);
+  EXPECT_THROW(Call("nope", {}, {}), AttributeError);
+}
+
+TEST_F(Module, PidfdSendSignalRefusesSiginfo) {
+  try {
+    Call("pidfd_send_signal", {Value::Int(0), Value::Int(0), Value::Int(5)}, {});
+    FAIL();
+  } catch (const TypeError& e) {
+    EXPECT_EQ(e.Message(), "siginfo must be None");
+  }
+}
+
+TEST_F(Module, EnumClassesLookMembersUp) {
+  EXPECT_EQ(Call("Signals", {Value::Int(SIGINT)}, {}).text, "SIGINT");
+  EXPECT_EQ(Call("Handlers", {Value::Int(1)}, {}).text, "SIG_IGN");
+  EXPECT_THROW(Call("Signals", {Value::Int(99)}, {}), ValueError);
+}
+
+TEST_F(Module, PublicNamesCoverTheModule) {
+  const std::vector<std::string> names = PublicNames();
+  for (const char* name : {"alarm", "signal", "SIGRTMIN", "SIGCLD", "ItimerError", "NSIG",
+                           "ITIMER_REAL", "SIG_SETMASK", "Signals", "struct_siginfo"}) {
+    EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
+  }
+}
+
+}  // namespace
+}  // namespace sigref

@@ -1,0 +1,62 @@
+#include "describe.h"
+
+#include "environment.h"
+#include "evaluate.h"
+#include "launch.h"
+#include "supervisor.h"
+#include "text.h"
+
+namespace sigconform {
+namespace {
+
+// A slow interpreter may take a while to start on a busy machine; describing is done once.
+constexpr double kDescribeTimeoutSeconds = 30.0;
+
+DescribeOutcome Judge(const RunRecord& run) {
+  DescribeOutcome out;
+  auto fail = [&](const std::string& why) {
+    out.error = why;
+    std::string tail = TailExcerpt(run.stderr_data, 600);
+    if (!tail.empty()) out.error += "; stderr: " + tail;
+    out.record = {{"error", SanitizeUtf8(out.error)}};
+    return out;
+  };
+  if (!run.launch_error.empty()) return fail(run.launch_error);
+  if (run.interrupted) return fail("interrupted");
+  if (run.timed_out) return fail("describe did not finish within 30 s");
+  if (!run.status || !run.status->exited || run.status->code != 0) {
+    return fail("describe ended with " + DescribeWaitStatus(run.status));
+  }
+  if (!run.protocol_errors.empty()) return fail("protocol error: " + run.protocol_errors.front());
+  const nlohmann::json* record = nullptr;
+  for (const nlohmann::json& r : run.records) {
+    if (r.value("ev", "") == "describe") record = &r;
+  }
+  if (record == nullptr) return fail("the driver wrote no describe record");
+  std::string error;
+  out.description = ParseDescription(*record, &error);
+  if (!out.description) return fail("bad describe record: " + error);
+  out.record = *record;
+  return out;
+}
+
+}  // namespace
+
+std::vector<DescribeOutcome> DescribeAll(const std::vector<Implementation>& impls) {
+  std::vector<LaunchSpec> specs;
+  for (const Implementation& impl : impls) {
+    LaunchSpec spec;
+    spec.argv = impl.argv;
+    spec.argv.push_back("describe");
+    spec.env = CaseEnvironment(BaseEnvironment(), ParentState{}, /*run=*/false);
+    spec.timeout_seconds = kDescribeTimeoutSeconds;
+    specs.push_back(std::move(spec));
+  }
+  Supervisor supervisor(specs.size());
+  std::vector<RunRecord> records = supervisor.Run(specs);
+  std::vector<DescribeOutcome> outcomes;
+  for (const RunRecord& run : records) outcomes.push_back(Judge(run));
+  return outcomes;
+}
+
+}  // namespace sigconform

@@ -1,0 +1,31 @@
+// Asking implementations' drivers to describe themselves (spec/driver-protocol.md, "describe").
+#ifndef SIGCONFORM_RUNNER_DESCRIBE_H_
+#define SIGCONFORM_RUNNER_DESCRIBE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "impl_spec.h"
+#include "plan.h"
+
+namespace sigconform {
+
+// What one driver said about itself, or why it could not say it.
+struct DescribeOutcome {
+  std::optional<Description> description;  // nullopt when describing failed
+  std::string error;       // why it failed: exec error, exit status, bad record; "" on success
+  nlohmann::json record;   // the describe record as received, or {"error": ...} for reports
+};
+
+// Runs `<driver> describe` for every implementation at once (in their own process groups, with
+// the controlled environment, a 30 s timeout each) and parses each answer. Outcome i belongs to
+// impls[i]. A driver that exits non-zero, writes no describe record or a malformed one fails
+// with a sentence that says which and includes the end of its stderr.
+std::vector<DescribeOutcome> DescribeAll(const std::vector<Implementation>& impls);
+
+}  // namespace sigconform
+
+#endif  // SIGCONFORM_RUNNER_DESCRIBE_H_
