@@ -207,7 +207,8 @@ int RunCommand(const RunOptions& options) {
   std::vector<Implementation> impls;
   if (!ParseImplementations(options.impl_specs, &impls)) return kExitUsage;
 
-  std::vector<DescribeOutcome> described = DescribeAll(impls);
+  bool interrupted = false;
+  std::vector<DescribeOutcome> described = DescribeAll(impls, &interrupted);
 
   // Plan every pair. Results are laid out implementation by implementation, cases in id order;
   // the pairs to run are interleaved case by case so that one slow implementation does not
@@ -270,10 +271,19 @@ int RunCommand(const RunOptions& options) {
     }
   }
   for (size_t i = 0; i < results.size(); i++) {
-    bool described_ok = results[i].message.rfind("the driver could not describe", 0) != 0;
+    bool described_ok = described[i / cases.size()].description.has_value();  // impl-major
     if (!options.quiet && !will_run[i] && described_ok && IsUnexpected(results[i].status)) {
       PrintResultLine(results[i]);
     }
+  }
+  // Interrupted while describing: nothing more starts, and every pair is reported as such.
+  if (interrupted) {
+    specs.clear();
+    for (const Planned& p : planned) {
+      results[p.result_index].status = Status::kError;
+      results[p.result_index].message = "the runner was interrupted before this case ran";
+    }
+    planned.clear();
   }
   Supervisor supervisor(static_cast<size_t>(info.jobs));
   supervisor.set_progress([&](size_t index, const RunRecord& record) {
@@ -299,7 +309,7 @@ int RunCommand(const RunOptions& options) {
   info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   PrintSummary(impls, results, info.seconds);
   bool written = WriteReports(options, info, results);
-  if (supervisor.interrupted()) {
+  if (interrupted || supervisor.interrupted()) {
     std::cerr << "sigconform: interrupted; the reports hold what finished\n";
     return kExitInterrupted;
   }

@@ -42,7 +42,8 @@ DescribeOutcome Judge(const RunRecord& run) {
 
 }  // namespace
 
-std::vector<DescribeOutcome> DescribeAll(const std::vector<Implementation>& impls) {
+std::vector<DescribeOutcome> DescribeAll(const std::vector<Implementation>& impls,
+                                         bool* interrupted) {
   std::vector<LaunchSpec> specs;
   for (const Implementation& impl : impls) {
     LaunchSpec spec;
@@ -54,6 +55,7 @@ std::vector<DescribeOutcome> DescribeAll(const std::vector<Implementation>& impl
   }
   Supervisor supervisor(specs.size());
   std::vector<RunRecord> records = supervisor.Run(specs);
+  if (interrupted != nullptr) *interrupted = supervisor.interrupted();
   std::vector<DescribeOutcome> outcomes;
   for (const RunRecord& run : records) outcomes.push_back(Judge(run));
   return outcomes;

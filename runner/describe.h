@@ -24,7 +24,9 @@ struct DescribeOutcome {
 // the controlled environment, a 30 s timeout each) and parses each answer. Outcome i belongs to
 // impls[i]. A driver that exits non-zero, writes no describe record or a malformed one fails
 // with a sentence that says which and includes the end of its stderr.
-std::vector<DescribeOutcome> DescribeAll(const std::vector<Implementation>& impls);
+// *interrupted (when not null) tells whether the runner was interrupted meanwhile.
+std::vector<DescribeOutcome> DescribeAll(const std::vector<Implementation>& impls,
+                                         bool* interrupted = nullptr);
 
 }  // namespace sigconform
 

@@ -1,0 +1,53 @@
+// Loading and validating the catalog of cases (spec/case-format.md, spec/case.schema.json).
+#ifndef SIGCONFORM_RUNNER_CATALOG_H_
+#define SIGCONFORM_RUNNER_CATALOG_H_
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "case.h"
+
+namespace sigconform {
+
+// One thing wrong with one case file. A malformed case is always reported this way: never a
+// crash, never a silent skip.
+struct CatalogError {
+  std::string file;       // the file, as found below the cases directory
+  std::string json_path;  // JSON Pointer into the document ("/steps/3/expect/raises"); "" = root
+  std::string message;    // for people: "unknown key 'expct'; expected one of: ..."
+};
+
+// "FILE: PATH: MESSAGE" (PATH shown as "(root)" when empty), one line.
+std::string FormatCatalogError(const CatalogError& error);
+
+// The loaded catalog. Only cases without errors are in `cases`; every problem is in `errors`.
+struct Catalog {
+  std::vector<Case> cases;  // sorted by id
+  std::vector<CatalogError> errors;
+};
+
+// Loads every "*.json" below `cases_dir`, recursively, skipping files and folders whose name
+// starts with '.'. Each file is parsed and validated with ValidateCase (its expected id is its
+// path below cases_dir without ".json"); ids must be unique. Never throws.
+Catalog LoadCatalog(const std::string& cases_dir);
+
+// Validates one parsed case document against everything spec/case.schema.json and
+// spec/case-format.md say, plus what a schema cannot express (id equals `expected_id`, pending
+// signals are blocked, signal names are known, "$name" references are bound earlier, handlers
+// are declared, threads are started before they are joined...). Returns every error found
+// (empty when the case is valid); fills *out (when not null) only when there is none,
+// including the derived `requires_names` and `operations`. `file` is used in the errors and
+// stored in Case::file. Never throws.
+std::vector<CatalogError> ValidateCase(const nlohmann::json& doc, const std::string& file,
+                                       const std::string& expected_id, Case* out);
+
+// ValidateCase on the text of a file. A JSON syntax error is reported with its line and
+// column, at json_path "".
+std::vector<CatalogError> ParseAndValidateCase(const std::string& text, const std::string& file,
+                                               const std::string& expected_id, Case* out);
+
+}  // namespace sigconform
+
+#endif  // SIGCONFORM_RUNNER_CATALOG_H_

@@ -1,0 +1,209 @@
+"""End-to-end tests of the sigconform CLI: real drivers, real processes, real signals.
+
+Run by meson with SIGCONFORM_BIN pointing at the built runner; `/usr/bin/python3 -m pytest`.
+"""
+import glob
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.environ.get("SIGCONFORM_BIN", os.path.join(ROOT, "build", "runner", "sigconform"))
+E2E = os.path.join(ROOT, "runner", "testdata", "e2e-drivers")
+CASES = os.path.join(ROOT, "cases")
+
+pytestmark = pytest.mark.skipif(not os.path.exists(BIN), reason="runner not built: " + BIN)
+
+
+def sigconform(*args, timeout=600):
+    return subprocess.run([BIN] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, timeout=timeout, cwd=ROOT)
+
+
+def load_cases():
+    cases = {}
+    for path in glob.glob(os.path.join(CASES, "**", "*.json"), recursive=True):
+        with open(path) as f:
+            case = json.load(f)
+        cases[case["id"]] = case
+    return cases
+
+
+def small_catalog(tmp_path, ids, timeout=None):
+    """A catalog holding copies of some real cases (optionally with a shorter timeout)."""
+    root = tmp_path / "cases"
+    for case_id in ids:
+        with open(os.path.join(CASES, case_id + ".json")) as f:
+            case = json.load(f)
+        if timeout is not None:
+            case["timeout"] = timeout
+        path = root / (case_id + ".json")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(case))
+    return str(root)
+
+
+def results_by_key(report_path):
+    with open(report_path) as f:
+        report = json.load(f)
+    return report, {(r["implementation"], r["case"]): r for r in report["results"]}
+
+
+def test_whole_catalog_passes_on_reference_and_cpython(tmp_path):
+    out = tmp_path / "out"
+    proc = sigconform("run", "--impl", "reference", "--impl", "cpython", "--out", str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report, results = results_by_key(str(out / "report.json"))
+    cases = load_cases()
+    for impl in ("reference", "cpython"):
+        for case_id in cases:
+            assert results[(impl, case_id)]["status"] == "pass", results[(impl, case_id)]
+    assert report["summary"]["cpython"]["pass"] == len(cases)
+    # The other reports are there and well-formed.
+    junit = ET.parse(str(out / "junit.xml")).getroot()
+    assert sum(int(s.get("tests")) for s in junit.iter("testsuite")) == 2 * len(cases)
+    assert "reference" in (out / "summary.md").read_text()
+    # The run records the controlled environment: nothing leaks from ours.
+    assert not any(v.startswith("PYTHONUNBUFFERED=") for v in report["run"]["base_env"])
+
+
+def test_deviant_driver_fails_exactly_the_cases_that_look_at_the_old_mask(tmp_path):
+    # The deviant returns pthread_sigmask's old mask as a list. Exactly the cases with a
+    # `returns` expectation on a pthread_sigmask call must fail, at that step.
+    cases = load_cases()
+
+    def first_checked_mask_step(case):
+        for i, step in enumerate(case["steps"]):
+            if step.get("call") == "pthread_sigmask" and "returns" in step.get("expect", {}):
+                return str(i)
+        return None
+
+    should_fail = {cid: first_checked_mask_step(c) for cid, c in cases.items()}
+    should_fail = {cid: step for cid, step in should_fail.items() if step is not None}
+    assert len(should_fail) >= 5  # the deviation is worth testing only if cases see it
+
+    report = tmp_path / "r.json"
+    spec = "deviant=/usr/bin/python3 " + os.path.join(E2E, "deviant-driver.py")
+    proc = sigconform("run", "--impl", spec, "--json", str(report))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    _, results = results_by_key(str(report))
+    failed = {case for (impl, case), r in results.items() if r["status"] != "pass"}
+    assert failed == set(should_fail), proc.stdout
+    for case_id, step in should_fail.items():
+        r = results[("deviant", case_id)]
+        assert r["status"] == "fail"
+        assert r["step"] == step
+        # The diff is shown: the expected set against the list that came back.
+        assert "set" in json.dumps(r["expected"])
+        assert isinstance(r["observed"]["value"], list), r["observed"]
+        assert "--filter" in r["reproduce"] and case_id in r["reproduce"]
+    # The human output names the step and shows a reproduce line.
+    assert "reproduce:" in proc.stdout
+
+
+def test_reproduce_line_reruns_one_case(tmp_path):
+    spec = "deviant=/usr/bin/python3 " + os.path.join(E2E, "deviant-driver.py")
+    report = tmp_path / "r.json"
+    sigconform("run", "--impl", spec, "--filter", "masks/setmask-replaces-mask", "--json", str(report))
+    _, results = results_by_key(str(report))
+    line = results[("deviant", "masks/setmask-replaces-mask")]["reproduce"]
+    rerun = subprocess.run(line + " --json " + str(tmp_path / "again.json"), shell=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    assert rerun.returncode == 1
+    again, _ = results_by_key(str(tmp_path / "again.json"))
+    assert [(r["case"], r["status"]) for r in again["results"]] == [("masks/setmask-replaces-mask", "fail")]
+
+
+@pytest.mark.parametrize("driver,status", [
+    ("describes-then-hangs", "timeout"),
+    ("describes-then-crashes", "error"),
+    ("describes-then-floods", "error"),
+])
+def test_misbehaving_driver_still_gets_its_reports(tmp_path, driver, status):
+    catalog = small_catalog(tmp_path, ["sigpipe/ignored-at-startup", "masks/empty-block-reads-mask"],
+                            timeout=2)
+    out = tmp_path / "out"
+    started = time.monotonic()
+    proc = sigconform("run", "--impl", "bad=" + os.path.join(E2E, driver), "--cases", catalog,
+                      "--out", str(out), timeout=120)
+    took = time.monotonic() - started
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    report, results = results_by_key(str(out / "report.json"))
+    assert {r["status"] for r in results.values()} == {status}, results
+    assert all(r["message"] for r in results.values())
+    ET.parse(str(out / "junit.xml"))
+    assert took < 60  # a hang ends at the timeout, not never
+
+
+def test_driver_that_cannot_describe_itself_errs_every_case(tmp_path):
+    catalog = small_catalog(tmp_path, ["sigpipe/ignored-at-startup", "masks/empty-block-reads-mask"])
+    report = tmp_path / "r.json"
+    proc = sigconform("run", "--impl", "mute=" + os.path.join(E2E, "cannot-describe"),
+                      "--cases", catalog, "--json", str(report))
+    assert proc.returncode == 1
+    _, results = results_by_key(str(report))
+    assert [r["status"] for r in results.values()] == ["error", "error"]
+    assert "no such thing as describe here" in next(iter(results.values()))["message"]
+    assert proc.stdout.count("could not describe itself") == 1
+
+
+def test_bad_case_is_a_catalog_error_naming_file_and_path(tmp_path):
+    catalog = small_catalog(tmp_path, ["sigpipe/ignored-at-startup"])
+    bad = os.path.join(catalog, "sigpipe", "ignored-at-startup.json")
+    case = json.load(open(bad))
+    case["steps"][0]["expct"] = case["steps"][0].pop("expect")
+    json.dump(case, open(bad, "w"))
+    proc = sigconform("run", "--impl", "cpython", "--cases", catalog, "--json", str(tmp_path / "r.json"))
+    assert proc.returncode == 2
+    assert "ignored-at-startup.json" in proc.stderr
+    assert "/steps/0" in proc.stderr and "expct" in proc.stderr
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_unknown_implementation_is_a_usage_error():
+    proc = sigconform("run", "--impl", "nonesuch")
+    assert proc.returncode == 2
+    assert "nonesuch" in proc.stderr
+
+
+def test_interrupted_runner_writes_its_reports(tmp_path):
+    catalog = small_catalog(tmp_path, ["sigpipe/ignored-at-startup", "masks/empty-block-reads-mask"],
+                            timeout=60)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([BIN, "run", "--impl", "bad=" + os.path.join(E2E, "describes-then-hangs"),
+                             "--cases", catalog, "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    # Wait until the drivers are running (their describe finished), then interrupt.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        children = subprocess.run(["pgrep", "-P", str(proc.pid), "-f", "sleep 3600"],
+                                  stdout=subprocess.PIPE,
+                                  universal_newlines=True).stdout.split()
+        if children:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130, stdout + stderr
+    report, results = results_by_key(str(out / "report.json"))
+    assert {r["status"] for r in results.values()} == {"error"}
+    assert all("interrupt" in r["message"] for r in results.values())
+
+
+def test_list_and_describe():
+    proc = sigconform("list", "--filter", "masks/*")
+    assert proc.returncode == 0
+    lines = [l for l in proc.stdout.splitlines() if l.startswith("masks/")]
+    assert len(lines) == len([c for c in load_cases() if c.startswith("masks/")])
+    proc = sigconform("describe", "--impl", "reference")
+    assert proc.returncode == 0
+    described = json.loads(proc.stdout)
+    assert described["describe"]["implementation"] == "sigref"
+    assert "pthread_sigmask" in described["describe"]["names"]

@@ -1,0 +1,570 @@
+#include "evaluate.h"
+
+#include <cstdio>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "matcher.h"
+#include "signal_names.h"
+#include "text.h"
+
+namespace sigconform {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kStderrExcerptBytes = 2000;
+constexpr size_t kMessageExcerptBytes = 300;
+
+// One step of the case, flattened depth-first, with its protocol path ("3", "3.1").
+struct FlatStep {
+  std::string path;
+  const json* step;
+  bool main;       // a step of the main program, not of a thread
+  bool last_main;  // the last step of the main program
+};
+
+void Flatten(const json& steps, const std::string& prefix, bool main, std::vector<FlatStep>* out) {
+  if (!steps.is_array()) return;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const std::string path = prefix + std::to_string(i);
+    out->push_back({path, &steps[i], main, main && i + 1 == steps.size()});
+    const json& s = steps[i];
+    if (s.is_object() && s.value("do", json()) == "thread" && s.contains("steps")) {
+      Flatten(s["steps"], path + ".", false, out);
+    }
+  }
+}
+
+bool HasExitStep(const json& steps) {
+  if (!steps.is_array()) return false;
+  for (const auto& s : steps) {
+    if (!s.is_object()) continue;
+    if (s.value("do", json()) == "exit") return true;
+    if (s.contains("steps") && HasExitStep(s["steps"])) return true;
+  }
+  return false;
+}
+
+// The signals whose arrival means the implementation crashed rather than behaved.
+bool IsCrashSignal(int sig) {
+  for (const char* name : {"SIGSEGV", "SIGBUS", "SIGILL", "SIGABRT", "SIGFPE"}) {
+    if (SignalNumber(name) == sig) return true;
+  }
+  return false;
+}
+
+std::string Str(const json& v) {
+  return v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// "ValueError: message" (just the type when the message is empty).
+std::string DescribeException(const json& e) {
+  if (!e.is_object()) return Str(e);
+  std::string out = Str(e.value("type", json("?")));
+  const std::string message = e.value("message", json("")).is_string()
+                                  ? e.value("message", std::string())
+                                  : std::string();
+  if (!message.empty()) out += ": " + message;
+  return out;
+}
+
+std::string DescribeEvent(const json& e, bool expectation) {
+  if (!e.is_object()) return Str(e);
+  std::string sig;
+  if (expectation) {
+    sig = e.contains("sig") ? Str(e["sig"]) : "any signal";
+  } else {
+    sig = e.value("signame", json()).is_string() ? Str(e["signame"])
+                                                  : "signal " + Str(e.value("signum", json()));
+  }
+  std::string out = Str(e.value("handler", json("?"))) + "(" + sig;
+  if (!expectation || e.contains("thread")) out += ", thread " + Str(e.value("thread", json("?")));
+  if (!expectation || e.contains("frame")) out += ", frame " + Str(e.value("frame", json("?")));
+  return out + ")";
+}
+
+std::string DescribeEvents(const json& events, bool expectation) {
+  std::string out = "[";
+  for (const auto& e : events) {
+    if (out.size() > 1) out += ", ";
+    out += DescribeEvent(e, expectation);
+  }
+  return out + "]";
+}
+
+bool EventMatches(const json& want, const json& got) {
+  if (got.value("handler", json()) != want["handler"]) return false;
+  if (want.contains("sig")) {
+    const json signame = got.value("signame", json());
+    if (signame.is_string()) {
+      if (signame != want["sig"]) return false;
+    } else {
+      // The driver could not name the signal: compare numbers, as this host knows them.
+      const auto number = SignalNumber(want["sig"].get<std::string>());
+      const json signum = got.value("signum", json());
+      if (!number || !signum.is_number_integer() || signum.get<long long>() != *number) {
+        return false;
+      }
+    }
+  }
+  if (want.contains("thread") && got.value("thread", json()) != want["thread"]) return false;
+  if (want.contains("frame") && got.value("frame", json()) != want["frame"]) return false;
+  return true;
+}
+
+std::optional<std::string> CheckRaises(const json& want, const json& exc) {
+  const std::string type = Str(exc.value("type", json()));
+  std::set<std::string> mro;
+  for (const auto& m : exc.value("mro", json::array())) mro.insert(Str(m));
+  const std::string raised = "raised " + DescribeException(exc);
+  if (want.is_string()) {
+    if (type != want.get<std::string>()) return "expected " + want.get<std::string>() + ", " + raised;
+    return std::nullopt;
+  }
+  if (want.contains("type") && type != want["type"].get<std::string>()) {
+    return "expected " + want["type"].get<std::string>() + ", " + raised;
+  }
+  for (const auto& base : want.value("isa", json::array())) {
+    if (!mro.count(Str(base))) {
+      return "expected an exception that is a " + Str(base) + ", " + raised +
+             " (bases: " + Str(exc.value("mro", json::array())) + ")";
+    }
+  }
+  for (const auto& base : want.value("not_isa", json::array())) {
+    if (mro.count(Str(base))) {
+      return "expected an exception that is not a " + Str(base) + ", " + raised;
+    }
+  }
+  if (want.contains("errno")) {
+    const json got = exc.value("errno", json());
+    if (got != want["errno"]) {
+      return "expected errno " + Str(want["errno"]) + ", got " +
+             (got.is_null() ? std::string("none") : Str(got)) + " (" + raised + ")";
+    }
+  }
+  if (want.contains("message_contains")) {
+    const std::string message = exc.value("message", json("")).is_string()
+                                    ? exc["message"].get<std::string>()
+                                    : std::string();
+    if (message.find(want["message_contains"].get<std::string>()) == std::string::npos) {
+      return "expected a message containing '" + want["message_contains"].get<std::string>() +
+             "', " + raised;
+    }
+  }
+  return std::nullopt;
+}
+
+// Binds a step's value: one name takes the whole value; a list of names unpacks a tuple or
+// list of that length, as Python's `a, b = value` would.
+std::optional<std::string> BindValue(const json& bind, const json& value, Bindings* b) {
+  if (bind.is_string()) {
+    (*b)[bind.get<std::string>()] = value;
+    return std::nullopt;
+  }
+  const json* items = nullptr;
+  if (value.is_array()) items = &value;
+  if (value.is_object() && value.size() == 1 && value.contains("tuple") && value["tuple"].is_array()) {
+    items = &value["tuple"];
+  }
+  if (items == nullptr || items->size() != bind.size()) {
+    return "cannot unpack " + Describe(value) + " into " + std::to_string(bind.size()) +
+           " names " + bind.dump();
+  }
+  for (size_t i = 0; i < bind.size(); ++i) (*b)[bind[i].get<std::string>()] = (*items)[i];
+  return std::nullopt;
+}
+
+// What a malformed record lacks, or "" when it is a well-formed record of its kind.
+std::string RecordProblem(const json& r) {
+  const std::string ev = r.value("ev", json()).is_string() ? r["ev"].get<std::string>() : "";
+  if (ev == "step") {
+    if (!r.value("path", json()).is_string()) return "a step record without a string 'path'";
+    if (!r.value("t0", json()).is_number() || !r.value("t1", json()).is_number()) {
+      return "step record " + Str(r["path"]) + " without numeric 't0' and 't1'";
+    }
+    const json ok = r.value("ok", json());
+    if (!ok.is_boolean()) return "step record " + Str(r["path"]) + " without a boolean 'ok'";
+    if (ok.get<bool>() && !r.contains("value")) {
+      return "step record " + Str(r["path"]) + " has \"ok\": true but no 'value'";
+    }
+    if (!ok.get<bool>()) {
+      const json e = r.value("exception", json());
+      if (!e.is_object() || !e.value("type", json()).is_string() ||
+          !e.value("mro", json()).is_array()) {
+        return "step record " + Str(r["path"]) +
+               " has \"ok\": false but no 'exception' with a 'type' and an 'mro'";
+      }
+    }
+    return "";
+  }
+  if (ev == "handler") {
+    if (!r.value("handler", json()).is_string() || !r.value("thread", json()).is_string() ||
+        !r.value("signum", json()).is_number_integer()) {
+      return "a handler record without 'handler', 'signum' and 'thread'";
+    }
+    return "";
+  }
+  if (ev == "stray") {
+    if (!r.value("exception", json()).is_object()) return "a stray record without 'exception'";
+    return "";
+  }
+  if (ev == "request" || ev == "done") return "";
+  return "a record of unknown kind '" + ev + "'";
+}
+
+std::string Excerpt(const std::string& s) { return TailExcerpt(s, kMessageExcerptBytes); }
+
+// Checks one captured stream; a reason on mismatch.
+std::optional<std::string> CheckStream(const char* name, const StreamExpectation& want,
+                                       const std::string& data, bool truncated) {
+  if (!want.present) return std::nullopt;
+  const std::string note = truncated ? " (capture truncated)" : "";
+  for (const auto& needle : want.contains) {
+    if (data.find(needle) == std::string::npos) {
+      return std::string(name) + " does not contain '" + needle + "'" + note + "; it holds: " +
+             (data.empty() ? std::string("nothing") : "'" + Excerpt(data) + "'");
+    }
+  }
+  for (const auto& needle : want.excludes) {
+    const size_t at = data.find(needle);
+    if (at != std::string::npos) {
+      const size_t from = at > 100 ? at - 100 : 0;
+      return std::string(name) + " contains '" + needle + "', which it must not: '" +
+             SanitizeUtf8(data.substr(from, needle.size() + 200)) + "'";
+    }
+  }
+  if (want.empty && !data.empty()) {
+    return std::string(name) + " must be empty; it holds " + std::to_string(data.size()) +
+           " bytes: '" + Excerpt(data) + "'";
+  }
+  return std::nullopt;
+}
+
+json StreamJson(const StreamExpectation& s) {
+  json out = json::object();
+  if (!s.contains.empty()) out["contains"] = s.contains;
+  if (!s.excludes.empty()) out["excludes"] = s.excludes;
+  if (s.empty) out["empty"] = true;
+  return out;
+}
+
+class Evaluation {
+ public:
+  Evaluation(const Case& c, const RunRecord& run) : c_(c), run_(run) {
+    result_.case_id = c.id;
+    result_.seconds = run.seconds;
+    result_.env = run.env;
+    result_.exit_description = run.launch_error.empty() ? DescribeWaitStatus(run.status) : "";
+    result_.stderr_excerpt = TailExcerpt(run.stderr_data, kStderrExcerptBytes);
+    result_.expected = nullptr;
+    result_.observed = nullptr;
+  }
+
+  Result Run() {
+    Judge();
+    result_.message = SanitizeUtf8(result_.message);
+    return std::move(result_);
+  }
+
+ private:
+  void Set(Status status, std::string message, std::string step = "", json expected = nullptr,
+           json observed = nullptr) {
+    result_.status = status;
+    result_.message = std::move(message);
+    result_.step = std::move(step);
+    result_.expected = std::move(expected);
+    result_.observed = std::move(observed);
+  }
+
+  void Judge() {
+    if (!run_.launch_error.empty()) {
+      return Set(Status::kError, "the driver could not be started: " + run_.launch_error);
+    }
+    if (run_.interrupted) {
+      return Set(Status::kError, "the runner was interrupted and ended the case");
+    }
+    if (!run_.protocol_errors.empty()) {
+      std::string more = run_.protocol_errors.size() > 1
+                             ? " (and " + std::to_string(run_.protocol_errors.size() - 1) + " more)"
+                             : "";
+      return Set(Status::kError,
+                 "the driver broke the protocol: " + run_.protocol_errors.front() + more);
+    }
+    if (run_.observations_truncated) {
+      return Set(Status::kError, "the observation stream passed its size cap; the rest was dropped");
+    }
+    if (!IndexRecords()) return;
+    if (run_.timed_out) {
+      std::string last = "no step was observed";
+      if (last_step_index_ >= 0) {
+        last = "the last step observed was " + run_.records[last_step_index_]["path"].get<std::string>();
+      }
+      char secs[32];
+      std::snprintf(secs, sizeof secs, "%g", c_.timeout);
+      return Set(Status::kTimeout, std::string("timed out after ") + secs + " s; " + last);
+    }
+    if (!run_.status) return Set(Status::kError, "the driver process was not reaped");
+    const WaitStatus& ws = *run_.status;
+    const auto asked = c_.exit.by_signal ? SignalNumber(c_.exit.signal) : std::nullopt;
+    crashed_ = !ws.exited && IsCrashSignal(ws.signal) && !(asked && *asked == ws.signal);
+
+    if (!WalkSteps()) return;
+    if (!strays_.empty()) return Stray();
+    if (!CheckExit()) return;
+    if (!c_.exit.by_signal && c_.exit.code == 0 && !HasExitStep(c_.steps) && !done_) {
+      return Set(Status::kError, "the process exited with code 0 without writing its done record");
+    }
+    struct StreamCheck {
+      const char* name;
+      const StreamExpectation& want;
+      const std::string& data;
+      bool truncated;
+    };
+    const StreamCheck streams[] = {
+        {"stdout", c_.stdout_expect, run_.stdout_data, run_.stdout_truncated},
+        {"stderr", c_.stderr_expect, run_.stderr_data, run_.stderr_truncated}};
+    for (const StreamCheck& s : streams) {
+      if (auto why = CheckStream(s.name, s.want, s.data, s.truncated)) {
+        return Set(Status::kFail, *why, "", json{{s.name, StreamJson(s.want)}},
+                   json{{s.name, TailExcerpt(s.data, kStderrExcerptBytes)}});
+      }
+    }
+    Set(Status::kPass, "");
+  }
+
+  // Checks the sequence of records and indexes them; false (with the result set) on an error.
+  bool IndexRecords() {
+    const auto& records = run_.records;
+    if (records.empty()) {
+      if (run_.timed_out) {
+        Set(Status::kTimeout, "timed out before the driver wrote its start record");
+      } else {
+        Set(Status::kError, "the driver wrote no start record (" + DescribeWaitStatus(run_.status) + ")");
+      }
+      return false;
+    }
+    const json& first = records[0];
+    if (first.value("ev", json()) != "start" || first.value("case", json()) != c_.id ||
+        !first.value("protocol", json()).is_number_integer() || first["protocol"] != 1) {
+      Set(Status::kError, "the first record must be {\"ev\": \"start\", \"protocol\": 1, \"case\": \"" +
+                              c_.id + "\"}, got " + Str(first), "", nullptr, first);
+      return false;
+    }
+    std::vector<FlatStep> flat;
+    Flatten(c_.steps, "", true, &flat);
+    std::set<std::string> paths;
+    for (const auto& f : flat) paths.insert(f.path);
+    for (size_t i = 1; i < records.size(); ++i) {
+      const json& r = records[i];
+      const std::string problem = RecordProblem(r);
+      if (!problem.empty()) {
+        Set(Status::kError, "record " + std::to_string(i + 1) + ": " + problem, "", nullptr, r);
+        return false;
+      }
+      const std::string ev = r["ev"].get<std::string>();
+      if (ev == "step") {
+        const std::string path = r["path"].get<std::string>();
+        if (!paths.count(path)) {
+          Set(Status::kError, "record " + std::to_string(i + 1) + ": a step record for path " +
+                                  path + ", which the case does not have", "", nullptr, r);
+          return false;
+        }
+        if (!step_records_.emplace(path, i).second) {
+          Set(Status::kError, "record " + std::to_string(i + 1) + ": a second step record for path " +
+                                  path, path, nullptr, r);
+          return false;
+        }
+        last_step_index_ = static_cast<long>(i);
+      } else if (ev == "handler") {
+        handlers_.push_back(i);
+      } else if (ev == "stray") {
+        strays_.push_back(i);
+      } else if (ev == "done") {
+        if (done_) {
+          Set(Status::kError, "record " + std::to_string(i + 1) + ": a second done record");
+          return false;
+        }
+        done_ = true;
+      }
+    }
+    flat_ = std::move(flat);
+    return true;
+  }
+
+  void Stray() {
+    const json& r = run_.records[strays_.front()];
+    Set(Status::kFail,
+        "an exception escaped outside any step: " + DescribeException(r["exception"]) +
+            " (thread " + Str(r.value("thread", json("?"))) + ")",
+        "", nullptr, r);
+  }
+
+  // False when a step decided the result.
+  bool WalkSteps() {
+    Bindings bindings;
+    for (const FlatStep& f : flat_) {
+      auto it = step_records_.find(f.path);
+      if (it == step_records_.end()) {
+        if (crashed_) {
+          Set(Status::kError, "the driver crashed (" + result_.exit_description + ") before step " +
+                                  f.path, f.path);
+          return false;
+        }
+        if (f.last_main && c_.exit.by_signal) continue;  // the step that was to end the process
+        if (!strays_.empty()) {
+          Stray();
+          return false;
+        }
+        Set(Status::kFail, "the process ended (" + result_.exit_description + ") before step " +
+                               f.path, f.path);
+        return false;
+      }
+      if (!CheckStep(f, it->second, &bindings)) return false;
+    }
+    return true;
+  }
+
+  bool CheckStep(const FlatStep& f, size_t index, Bindings* bindings) {
+    const json& rec = run_.records[index];
+    const json& step = *f.step;
+    const json expect = step.value("expect", json::object());
+    const bool ok = rec["ok"].get<bool>();
+    const std::string at = "step " + f.path + ": ";
+    if (expect.contains("raises")) {
+      const json& want = expect["raises"];
+      if (ok) {
+        Set(Status::kFail, at + "expected an exception, returned " + Describe(rec["value"]), f.path,
+            json{{"raises", want}}, rec);
+        return false;
+      }
+      if (auto why = CheckRaises(want, rec["exception"])) {
+        Set(Status::kFail, at + *why, f.path, json{{"raises", want}}, rec);
+        return false;
+      }
+    } else if (expect.contains("returns")) {
+      const json& want = expect["returns"];
+      if (!ok) {
+        Set(Status::kFail, at + "expected a value matching " + DescribeMatcher(want) + ", raised " +
+                               DescribeException(rec["exception"]), f.path, json{{"returns", want}}, rec);
+        return false;
+      }
+      if (auto why = Match(want, rec["value"], *bindings)) {
+        Set(Status::kFail, at + *why, f.path, json{{"returns", want}}, rec);
+        return false;
+      }
+    } else if (!ok) {
+      Set(Status::kFail, at + "unexpected exception " + DescribeException(rec["exception"]), f.path,
+          nullptr, rec);
+      return false;
+    }
+    if (expect.contains("events")) {
+      const json& want = expect["events"];
+      json got = json::array();
+      for (size_t h : handlers_) {
+        if (h < index) got.push_back(run_.records[h]);
+      }
+      std::string why;
+      if (got.size() != want.size()) {
+        why = "expected " + std::to_string(want.size()) + " handler events by the end of the step, "
+              "observed " + std::to_string(got.size()) + ": " + DescribeEvents(got, false);
+      } else {
+        for (size_t i = 0; i < want.size() && why.empty(); ++i) {
+          if (!EventMatches(want[i], got[i])) {
+            why = "event " + std::to_string(i) + ": expected " + DescribeEvent(want[i], true) +
+                  ", observed " + DescribeEvent(got[i], false);
+          }
+        }
+      }
+      if (!why.empty()) {
+        Set(Status::kFail, at + why, f.path, json{{"events", want}}, got);
+        return false;
+      }
+    }
+    if (expect.contains("elapsed")) {
+      const double lo = expect["elapsed"][0].get<double>(), hi = expect["elapsed"][1].get<double>();
+      const double took = rec["t1"].get<double>() - rec["t0"].get<double>();
+      if (!(took >= lo && took <= hi)) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "the step took %.3f s, expected between %g and %g s", took,
+                      lo, hi);
+        Set(Status::kFail, at + buf, f.path, json{{"elapsed", expect["elapsed"]}}, rec);
+        return false;
+      }
+    }
+    if (ok && step.contains("bind")) {
+      if (auto why = BindValue(step["bind"], rec["value"], bindings)) {
+        Set(Status::kFail, at + *why, f.path, json{{"bind", step["bind"]}}, rec);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  bool CheckExit() {
+    const WaitStatus& ws = *run_.status;
+    bool matches;
+    std::string want;
+    json expected;
+    if (c_.exit.by_signal) {
+      const auto number = SignalNumber(c_.exit.signal);
+      matches = !ws.exited && number && ws.signal == *number;
+      want = "to be killed by " + c_.exit.signal;
+      expected = {{"exit", {{"signal", c_.exit.signal}}}};
+    } else {
+      matches = ws.exited && ws.code == c_.exit.code;
+      want = "to exit with code " + std::to_string(c_.exit.code);
+      expected = {{"exit", {{"code", c_.exit.code}}}};
+    }
+    if (matches) return true;
+    const std::string message = "expected the process " + want + "; it ended with " +
+                                result_.exit_description;
+    if (crashed_) {
+      Set(Status::kError, "the driver crashed: " + message, "", expected,
+          json{{"exit", result_.exit_description}});
+    } else {
+      Set(Status::kFail, message, "", expected, json{{"exit", result_.exit_description}});
+    }
+    return false;
+  }
+
+  const Case& c_;
+  const RunRecord& run_;
+  Result result_;
+  std::vector<FlatStep> flat_;
+  std::map<std::string, size_t> step_records_;  // path -> index in run_.records
+  std::vector<size_t> handlers_;                // indices of handler records
+  std::vector<size_t> strays_;                  // indices of stray records
+  long last_step_index_ = -1;
+  bool done_ = false;
+  bool crashed_ = false;
+};
+
+}  // namespace
+
+std::string DescribeWaitStatus(const std::optional<WaitStatus>& status) {
+  if (!status) return "not reaped";
+  if (status->exited) return "exit code " + std::to_string(status->code);
+  return "killed by " + SignalName(status->signal) + (status->core_dumped ? " (core dumped)" : "");
+}
+
+Result Evaluate(const Case& c, const RunRecord& run) {
+  try {
+    return Evaluation(c, run).Run();
+  } catch (const std::exception& e) {
+    // Records are checked before use; this is a last line so that one odd record cannot take
+    // the whole run (and its reports) down.
+    Result r;
+    r.case_id = c.id;
+    r.status = Status::kError;
+    r.message = std::string("internal error while evaluating: ") + e.what();
+    r.seconds = run.seconds;
+    r.env = run.env;
+    r.exit_description = run.launch_error.empty() ? DescribeWaitStatus(run.status) : "";
+    r.stderr_excerpt = TailExcerpt(run.stderr_data, kStderrExcerptBytes);
+    return r;
+  }
+}
+
+}  // namespace sigconform

@@ -1,0 +1,487 @@
+#include "evaluate.h"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "catalog.h"
+
+namespace sigconform {
+namespace {
+
+using nlohmann::json;
+
+// A validated case with these steps (and any other top-level keys in `extra`).
+Case Make(const char* steps, const json& extra = json::object()) {
+  json doc = {{"id", "area/name"},
+              {"title", "A case for the evaluation tests"},
+              {"rules", {"meta.test"}},
+              {"handlers", {{"h", json::object()}, {"g", json::object()}}},
+              {"steps", json::parse(steps)}};
+  for (const auto& item : extra.items()) doc[item.key()] = item.value();
+  Case c;
+  const auto errors = ValidateCase(doc, "area/name.json", "area/name", &c);
+  for (const auto& e : errors) ADD_FAILURE() << FormatCatalogError(e);
+  return c;
+}
+
+json Start() { return {{"ev", "start"}, {"protocol", 1}, {"case", "area/name"}, {"t", 0.0}}; }
+json Done() { return {{"ev", "done"}, {"t", 1.0}}; }
+
+json Ok(const std::string& path, const json& value = nullptr, double t0 = 0.1, double t1 = 0.2,
+        const std::string& thread = "main") {
+  return {{"ev", "step"}, {"path", path}, {"thread", thread}, {"t0", t0}, {"t1", t1},
+          {"ok", true},   {"value", value}, {"t", t1}};
+}
+
+json Raised(const std::string& path, const std::string& type, std::vector<std::string> mro,
+            const json& errno_name = nullptr, const std::string& message = "boom") {
+  return {{"ev", "step"}, {"path", path}, {"thread", "main"}, {"t0", 0.1}, {"t1", 0.2},
+          {"ok", false},
+          {"exception", {{"type", type}, {"mro", mro}, {"errno", errno_name}, {"message", message}}},
+          {"t", 0.2}};
+}
+
+json Handler(const std::string& name, const json& signame, int signum,
+             const std::string& thread = "main", const std::string& frame = "frame") {
+  return {{"ev", "handler"}, {"handler", name}, {"signum", signum}, {"signame", signame},
+          {"thread", thread}, {"frame", frame}, {"t", 0.15}};
+}
+
+WaitStatus Exited(int code) { return {true, code, 0, false}; }
+WaitStatus Killed(int sig, bool core = false) { return {false, 0, sig, core}; }
+
+RunRecord Record(std::vector<json> records, std::optional<WaitStatus> status = Exited(0)) {
+  RunRecord r;
+  r.argv = {"driver", "run"};
+  r.env = {"PATH=/usr/bin"};
+  r.records = std::move(records);
+  r.status = status;
+  r.seconds = 0.5;
+  return r;
+}
+
+const char* kTwoChecks = R"([{"do": "check"}, {"do": "check"}])";
+
+TEST(Evaluate, PassesWhenEverythingHolds) {
+  const Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0"), Ok("1"), Done()}));
+  EXPECT_EQ(r.status, Status::kPass) << r.message;
+  EXPECT_EQ(r.case_id, "area/name");
+  EXPECT_EQ(r.message, "");
+  EXPECT_EQ(r.step, "");
+  EXPECT_TRUE(r.expected.is_null());
+  EXPECT_TRUE(r.observed.is_null());
+  EXPECT_EQ(r.exit_description, "exit code 0");
+  EXPECT_EQ(r.env, std::vector<std::string>{"PATH=/usr/bin"});
+  EXPECT_DOUBLE_EQ(r.seconds, 0.5);
+  EXPECT_EQ(r.implementation, "");
+}
+
+TEST(Evaluate, LaunchErrorIsError) {
+  RunRecord run = Record({}, std::nullopt);
+  run.launch_error = "exec: No such file or directory";
+  const Result r = Evaluate(Make(kTwoChecks), run);
+  EXPECT_EQ(r.status, Status::kError);
+  EXPECT_EQ(r.message, "the driver could not be started: exec: No such file or directory");
+  EXPECT_EQ(r.exit_description, "");
+}
+
+TEST(Evaluate, InterruptedIsErrorEvenWithGoodRecords) {
+  RunRecord run = Record({Start(), Ok("0"), Ok("1"), Done()});
+  run.interrupted = true;
+  EXPECT_EQ(Evaluate(Make(kTwoChecks), run).status, Status::kError);
+}
+
+TEST(Evaluate, ProtocolErrorsAreErrors) {
+  RunRecord run = Record({Start(), Ok("0"), Ok("1"), Done()});
+  run.protocol_errors = {"line 3: not a JSON object", "line 4: no \"ev\""};
+  const Result r = Evaluate(Make(kTwoChecks), run);
+  EXPECT_EQ(r.status, Status::kError);
+  EXPECT_EQ(r.message, "the driver broke the protocol: line 3: not a JSON object (and 1 more)");
+}
+
+TEST(Evaluate, TruncatedObservationsAreAnError) {
+  RunRecord run = Record({Start(), Ok("0"), Ok("1"), Done()});
+  run.observations_truncated = true;
+  EXPECT_EQ(Evaluate(Make(kTwoChecks), run).status, Status::kError);
+}
+
+TEST(Evaluate, FirstRecordMustBeStartOfThisCaseInProtocol1) {
+  json other = Start();
+  other["case"] = "area/other";
+  json v2 = Start();
+  v2["protocol"] = 2;
+  for (const json& first : {other, v2, Ok("0")}) {
+    const Result r = Evaluate(Make(kTwoChecks), Record({first, Ok("0"), Ok("1"), Done()}));
+    EXPECT_EQ(r.status, Status::kError) << first;
+    EXPECT_NE(r.message.find("the first record must be"), std::string::npos) << r.message;
+  }
+}
+
+TEST(Evaluate, NoRecordsIsErrorOrTimeout) {
+  Result r = Evaluate(Make(kTwoChecks), Record({}, Exited(1)));
+  EXPECT_EQ(r.status, Status::kError);
+  EXPECT_EQ(r.message, "the driver wrote no start record (exit code 1)");
+  RunRecord hung = Record({}, Killed(SIGKILL));
+  hung.timed_out = true;
+  r = Evaluate(Make(kTwoChecks), hung);
+  EXPECT_EQ(r.status, Status::kTimeout);
+}
+
+TEST(Evaluate, StepRecordForAPathTheCaseLacksIsError) {
+  const Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0"), Ok("7"), Done()}));
+  EXPECT_EQ(r.status, Status::kError);
+  EXPECT_EQ(r.message, "record 3: a step record for path 7, which the case does not have");
+  EXPECT_EQ(r.observed["path"], "7");
+}
+
+TEST(Evaluate, DuplicateStepRecordIsError) {
+  const Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0"), Ok("0"), Ok("1"), Done()}));
+  EXPECT_EQ(r.status, Status::kError);
+  EXPECT_EQ(r.message, "record 3: a second step record for path 0");
+}
+
+TEST(Evaluate, UnknownAndMalformedRecordsAreErrors) {
+  json odd = {{"ev", "describe"}, {"t", 0.1}};
+  Result r = Evaluate(Make(kTwoChecks), Record({Start(), odd, Ok("0"), Ok("1"), Done()}));
+  EXPECT_EQ(r.status, Status::kError);
+  EXPECT_EQ(r.message, "record 2: a record of unknown kind 'describe'");
+
+  json no_ok = Ok("0");
+  no_ok.erase("ok");
+  r = Evaluate(Make(kTwoChecks), Record({Start(), no_ok, Ok("1"), Done()}));
+  EXPECT_EQ(r.status, Status::kError);
+  EXPECT_NE(r.message.find("without a boolean 'ok'"), std::string::npos);
+
+  json no_mro = Raised("0", "ValueError", {});
+  no_mro["exception"].erase("mro");
+  r = Evaluate(Make(kTwoChecks), Record({Start(), no_mro, Ok("1"), Done()}));
+  EXPECT_EQ(r.status, Status::kError);
+
+  json bad_handler = Handler("h", "SIGUSR1", SIGUSR1);
+  bad_handler.erase("thread");
+  r = Evaluate(Make(kTwoChecks), Record({Start(), bad_handler, Ok("0"), Ok("1"), Done()}));
+  EXPECT_EQ(r.status, Status::kError);
+
+  r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0"), Ok("1"), Done(), Done()}));
+  EXPECT_EQ(r.status, Status::kError);
+}
+
+TEST(Evaluate, TimeoutSaysTheLastStepObserved) {
+  RunRecord run = Record({Start(), Ok("0")}, Killed(SIGTERM));
+  run.timed_out = true;
+  Result r = Evaluate(Make(kTwoChecks, {{"timeout", 2.5}}), run);
+  EXPECT_EQ(r.status, Status::kTimeout);
+  EXPECT_EQ(r.message, "timed out after 2.5 s; the last step observed was 0");
+  EXPECT_EQ(r.exit_description, "killed by SIGTERM");
+  run.records = {Start()};
+  r = Evaluate(Make(kTwoChecks), run);
+  EXPECT_EQ(r.message, "timed out after 10 s; no step was observed");
+}
+
+TEST(Evaluate, ProtocolTroubleWinsOverTimeout) {
+  RunRecord run = Record({Start(), Ok("9")}, Killed(SIGKILL));
+  run.timed_out = true;
+  EXPECT_EQ(Evaluate(Make(kTwoChecks), run).status, Status::kError);
+}
+
+TEST(Evaluate, UnreapedProcessIsError) {
+  const Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0"), Ok("1"), Done()}, std::nullopt));
+  EXPECT_EQ(r.status, Status::kError);
+  EXPECT_EQ(r.exit_description, "not reaped");
+}
+
+TEST(Evaluate, ReturnsMismatchFailsAtTheStepWithExpectedAndObserved) {
+  const Case c = Make(R"([{"call": "getsignal", "args": ["@SIGUSR1"],
+                           "expect": {"returns": {"Signals": "SIGUSR2"}}}])");
+  const json rec = Ok("0", 12);
+  const Result r = Evaluate(c, Record({Start(), rec, Done()}));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.step, "0");
+  EXPECT_EQ(r.message, "step 0: expected a member of Signals named SIGUSR2, got int 12");
+  EXPECT_EQ(r.expected, json::parse(R"({"returns": {"Signals": "SIGUSR2"}})"));
+  EXPECT_EQ(r.observed, rec);
+}
+
+TEST(Evaluate, FirstFailureWins) {
+  const Case c = Make(R"([{"do": "check", "expect": {"returns": 1}},
+                          {"do": "check", "expect": {"returns": 2}}])");
+  const Result r = Evaluate(c, Record({Start(), Ok("1", 3), Ok("0", 3), Done()}));
+  EXPECT_EQ(r.step, "0");
+}
+
+TEST(Evaluate, RaisesChecksTypeBasesErrnoAndMessage) {
+  const json itimer = Raised("0", "ItimerError", {"ItimerError", "OSError", "Exception", "BaseException"},
+                             "EINVAL", "[Errno 22] Invalid argument");
+  const auto verdict = [&](const char* raises, const json& rec) {
+    const Case c = Make((std::string(R"([{"call": "setitimer", "expect": {"raises": )") + raises + "}}]").c_str());
+    return Evaluate(c, Record({Start(), rec, Done()}));
+  };
+  EXPECT_EQ(verdict(R"("ItimerError")", itimer).status, Status::kPass);
+  EXPECT_EQ(verdict(R"({"isa": ["OSError", "Exception"], "errno": "EINVAL"})", itimer).status, Status::kPass);
+  EXPECT_EQ(verdict(R"({"not_isa": ["KeyboardInterrupt"], "message_contains": "Invalid"})", itimer).status,
+            Status::kPass);
+
+  Result r = verdict(R"("OSError")", itimer);  // the type is exact: a subclass is not enough
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.message, "step 0: expected OSError, raised ItimerError: [Errno 22] Invalid argument");
+  EXPECT_EQ(r.expected, json::parse(R"({"raises": "OSError"})"));
+  r = verdict(R"({"isa": ["ValueError"]})", itimer);
+  EXPECT_NE(r.message.find("expected an exception that is a ValueError"), std::string::npos) << r.message;
+  r = verdict(R"({"not_isa": ["OSError"]})", itimer);
+  EXPECT_NE(r.message.find("not a OSError"), std::string::npos) << r.message;
+  r = verdict(R"({"errno": "EPERM"})", itimer);
+  EXPECT_NE(r.message.find("expected errno EPERM, got EINVAL"), std::string::npos) << r.message;
+  r = verdict(R"({"errno": "EPERM"})", Raised("0", "ValueError", {"ValueError", "Exception"}));
+  EXPECT_NE(r.message.find("got none"), std::string::npos) << r.message;
+  r = verdict(R"({"message_contains": "xyz"})", itimer);
+  EXPECT_NE(r.message.find("containing 'xyz'"), std::string::npos) << r.message;
+  r = verdict(R"("ValueError")", Ok("0", 5));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.message, "step 0: expected an exception, returned 5");
+}
+
+TEST(Evaluate, ExpectedAValueButTheStepRaised) {
+  const Case c = Make(R"([{"call": "alarm", "args": [0], "expect": {"returns": 0}}])");
+  const Result r = Evaluate(c, Record({Start(), Raised("0", "TypeError", {"TypeError", "Exception"}), Done()}));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.message, "step 0: expected a value matching 0, raised TypeError: boom");
+}
+
+TEST(Evaluate, AStepWithoutReturnsOrRaisesMustNotRaise) {
+  const Result r = Evaluate(Make(kTwoChecks),
+                            Record({Start(), Ok("0"), Raised("1", "RuntimeError", {"RuntimeError"}), Done()}));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.step, "1");
+  EXPECT_EQ(r.message, "step 1: unexpected exception RuntimeError: boom");
+  EXPECT_TRUE(r.expected.is_null());
+  EXPECT_EQ(r.observed["exception"]["type"], "RuntimeError");
+}
+
+TEST(Evaluate, BindsWholeValuesAndUnpacksTuples) {
+  const Case c = Make(R"([
+    {"call": "setitimer", "bind": "old"},
+    {"do": "pipe", "bind": ["r", "w"]},
+    {"call": "getitimer", "expect": {"returns": "$old"}},
+    {"do": "check", "expect": {"returns": "$w"}}])");
+  const json old = json::parse(R"({"tuple": [{"float": 0.0}, {"float": 0.5}]})");
+  Result r = Evaluate(c, Record({Start(), Ok("0", old), Ok("1", {{"tuple", {3, 4}}}), Ok("2", old),
+                              Ok("3", 4), Done()}));
+  EXPECT_EQ(r.status, Status::kPass) << r.message;
+  r = Evaluate(c, Record({Start(), Ok("0", old), Ok("1", {{"tuple", {3, 4}}}), Ok("2", old), Ok("3", 3),
+                       Done()}));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.message, "step 3: expected $w, which is int 4, got int 3");
+}
+
+TEST(Evaluate, UnpackingTheWrongShapeFails) {
+  const Case c = Make(R"([{"do": "pipe", "bind": ["r", "w"]}])");
+  const Result r = Evaluate(c, Record({Start(), Ok("0", {{"tuple", {3}}}), Done()}));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.message, "step 0: cannot unpack (3,) into 2 names [\"r\",\"w\"]");
+}
+
+TEST(Evaluate, AStepThatRaisedLeavesItsNameUnbound) {
+  const Case c = Make(R"([{"call": "f", "bind": "x", "expect": {"raises": "ValueError"}},
+                          {"do": "check", "expect": {"returns": "$x"}}])");
+  const Result r = Evaluate(c, Record({Start(), Raised("0", "ValueError", {"ValueError"}), Ok("1", 1), Done()}));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_NE(r.message.find("$x is not bound"), std::string::npos) << r.message;
+}
+
+TEST(Evaluate, EventsAreTheHandlerRecordsBeforeTheStepRecord) {
+  const Case c = Make(R"([{"do": "kill", "sig": "@SIGUSR1"},
+    {"do": "check", "expect": {"events": [{"handler": "h", "sig": "SIGUSR1", "thread": "main", "frame": "frame"}]}}])");
+  Result r = Evaluate(c, Record({Start(), Ok("0"), Handler("h", "SIGUSR1", SIGUSR1), Ok("1"), Done()}));
+  EXPECT_EQ(r.status, Status::kPass) << r.message;
+  // The same event arriving after the step's record does not count for it.
+  r = Evaluate(c, Record({Start(), Ok("0"), Ok("1"), Handler("h", "SIGUSR1", SIGUSR1), Done()}));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.message, "step 1: expected 1 handler events by the end of the step, observed 0: []");
+  EXPECT_EQ(r.expected["events"].size(), 1u);
+  EXPECT_EQ(r.observed, json::array());
+}
+
+TEST(Evaluate, EventsCompareHandlerSignalThreadAndFrame) {
+  const Case c = Make(R"([{"do": "thread", "name": "t", "steps": [{"do": "check"}]},
+    {"do": "check", "expect": {"events": [{"handler": "h", "sig": "SIGUSR1", "thread": "main", "frame": "none"}]}}])");
+  const auto verdict = [&](const json& event) {
+    return Evaluate(c, Record({Start(), Ok("0"), Ok("0.0", nullptr, 0.1, 0.2, "t"), event, Ok("1"), Done()}));
+  };
+  EXPECT_EQ(verdict(Handler("h", "SIGUSR1", SIGUSR1, "main", "none")).status, Status::kPass);
+  // A driver that could not name the signal: compared by number.
+  EXPECT_EQ(verdict(Handler("h", nullptr, SIGUSR1, "main", "none")).status, Status::kPass);
+  EXPECT_EQ(verdict(Handler("h", nullptr, SIGUSR2, "main", "none")).status, Status::kFail);
+  EXPECT_EQ(verdict(Handler("g", "SIGUSR1", SIGUSR1, "main", "none")).status, Status::kFail);
+  EXPECT_EQ(verdict(Handler("h", "SIGUSR2", SIGUSR2, "main", "none")).status, Status::kFail);
+  EXPECT_EQ(verdict(Handler("h", "SIGUSR1", SIGUSR1, "main", "frame")).status, Status::kFail);
+  const Result r = verdict(Handler("h", "SIGUSR1", SIGUSR1, "t", "none"));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.message, "step 1: event 0: expected h(SIGUSR1, thread main, frame none), observed "
+                       "h(SIGUSR1, thread t, frame none)");
+}
+
+TEST(Evaluate, EventFieldsLeftOutAreFree) {
+  const Case c = Make(R"([{"do": "check", "expect": {"events": [{"handler": "h"}]}}])");
+  const Result r = Evaluate(c, Record({Start(), Handler("h", "SIGALRM", SIGALRM, "other", "none"), Ok("0"), Done()}));
+  EXPECT_EQ(r.status, Status::kPass) << r.message;
+}
+
+TEST(Evaluate, ElapsedIsAWindowOnT1MinusT0) {
+  const Case c = Make(R"([{"do": "sleep", "seconds": 1, "expect": {"elapsed": [0.5, 3]}}])");
+  EXPECT_EQ(Evaluate(c, Record({Start(), Ok("0", nullptr, 1.0, 2.0), Done()})).status, Status::kPass);
+  const Result r = Evaluate(c, Record({Start(), Ok("0", nullptr, 1.0, 1.25), Done()}));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.message, "step 0: the step took 0.250 s, expected between 0.5 and 3 s");
+  EXPECT_EQ(Evaluate(c, Record({Start(), Ok("0", nullptr, 1.0, 5.0), Done()})).status, Status::kFail);
+}
+
+TEST(Evaluate, ThreadSubstepsAreJudgedRightAfterTheirThreadStep) {
+  const Case c = Make(R"([
+    {"do": "thread", "name": "t", "steps": [{"do": "check"}, {"do": "check", "expect": {"returns": 1}}]},
+    {"do": "join", "name": "t", "timeout": 5, "expect": {"returns": true}}])");
+  // The join record comes first in the stream and fails too; the thread's step is earlier.
+  const Result r = Evaluate(c, Record({Start(), Ok("0"), Ok("1", false), Ok("0.0", nullptr, 0.1, 0.2, "t"),
+                                    Ok("0.1", 2, 0.1, 0.2, "t"), Done()}));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.step, "0.1");
+}
+
+TEST(Evaluate, AMissingThreadSubstepFails) {
+  const Case c = Make(R"([{"do": "thread", "name": "t", "steps": [{"do": "check"}]}, {"do": "check"}])");
+  const Result r = Evaluate(c, Record({Start(), Ok("0"), Ok("1"), Done()}));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.message, "the process ended (exit code 0) before step 0.0");
+}
+
+TEST(Evaluate, AStrayExceptionFails) {
+  json stray = {{"ev", "stray"}, {"thread", "main"}, {"t", 0.3},
+                {"exception", {{"type", "KeyboardInterrupt"}, {"mro", {"KeyboardInterrupt", "BaseException"}},
+                               {"errno", nullptr}, {"message", ""}}}};
+  const Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0"), stray, Ok("1"), Done()}));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.message, "an exception escaped outside any step: KeyboardInterrupt (thread main)");
+  EXPECT_EQ(r.step, "");
+  EXPECT_EQ(r.observed, stray);
+  // A stray that ended the program explains the missing steps better than "ended early".
+  const Result early = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0"), stray}, Exited(1)));
+  EXPECT_EQ(early.message, r.message);
+}
+
+TEST(Evaluate, EndingBeforeAStepFailsAtThatStep) {
+  const Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0")}, Exited(1)));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.step, "1");
+  EXPECT_EQ(r.message, "the process ended (exit code 1) before step 1");
+}
+
+TEST(Evaluate, ACrashBeforeAStepIsAnError) {
+  const Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0")}, Killed(SIGSEGV, true)));
+  EXPECT_EQ(r.status, Status::kError);
+  EXPECT_EQ(r.message, "the driver crashed (killed by SIGSEGV (core dumped)) before step 1");
+  EXPECT_EQ(r.exit_description, "killed by SIGSEGV (core dumped)");
+}
+
+TEST(Evaluate, OnlyTheLastMainStepMayLackAnObservationWhenDeathBySignalIsExpected) {
+  const Case c = Make(R"([{"do": "check"}, {"do": "kill", "sig": "@SIGTERM"}])",
+                      {{"exit", {{"signal", "SIGTERM"}}}});
+  EXPECT_EQ(Evaluate(c, Record({Start(), Ok("0")}, Killed(SIGTERM))).status, Status::kPass);
+  EXPECT_EQ(Evaluate(c, Record({Start(), Ok("0"), Ok("1")}, Killed(SIGTERM))).status, Status::kPass);
+  const Result r = Evaluate(c, Record({Start()}, Killed(SIGTERM)));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.step, "0");
+  // With a normal exit expected, even the last step must be observed.
+  const Result normal = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0"), Done()}));
+  EXPECT_EQ(normal.status, Status::kFail);
+  EXPECT_EQ(normal.step, "1");
+}
+
+TEST(Evaluate, ACrashSignalTheCaseAsksForIsNotACrash) {
+  const Case c = Make(R"([{"do": "check"}, {"call": "abort"}])", {{"exit", {{"signal", "SIGABRT"}}}});
+  const Result r = Evaluate(c, Record({Start(), Ok("0")}, Killed(SIGABRT, true)));
+  EXPECT_EQ(r.status, Status::kPass) << r.message;
+}
+
+TEST(Evaluate, ExitMismatchFails) {
+  Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0"), Ok("1"), Done()}, Exited(2)));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.message, "expected the process to exit with code 0; it ended with exit code 2");
+  EXPECT_EQ(r.expected, json::parse(R"({"exit": {"code": 0}})"));
+  EXPECT_EQ(r.observed, json::parse(R"({"exit": "exit code 2"})"));
+
+  const Case by_signal = Make(kTwoChecks, {{"exit", {{"signal", "SIGPIPE"}}}});
+  r = Evaluate(by_signal, Record({Start(), Ok("0"), Ok("1"), Done()}, Exited(0)));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.message, "expected the process to be killed by SIGPIPE; it ended with exit code 0");
+  r = Evaluate(by_signal, Record({Start(), Ok("0"), Ok("1")}, Killed(SIGTERM)));
+  EXPECT_EQ(r.status, Status::kFail);
+}
+
+TEST(Evaluate, AnUnexpectedCrashAtTheEndIsAnError) {
+  const Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0"), Ok("1"), Done()}, Killed(SIGBUS)));
+  EXPECT_EQ(r.status, Status::kError);
+  EXPECT_EQ(r.message, "the driver crashed: expected the process to exit with code 0; it ended with "
+                       "killed by SIGBUS");
+}
+
+TEST(Evaluate, ANormalExitWithoutDoneIsAnError) {
+  Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0"), Ok("1")}));
+  EXPECT_EQ(r.status, Status::kError);
+  EXPECT_EQ(r.message, "the process exited with code 0 without writing its done record");
+  // An exit step ends the program before done; so does an expected non-zero code.
+  const Case exit_step = Make(R"([{"do": "check"}, {"do": "exit", "code": 0}])");
+  EXPECT_EQ(Evaluate(exit_step, Record({Start(), Ok("0"), Ok("1")})).status, Status::kPass);
+  const Case exit_three = Make(R"([{"do": "check"}, {"do": "exit", "code": 3}])", {{"exit", {{"code", 3}}}});
+  EXPECT_EQ(Evaluate(exit_three, Record({Start(), Ok("0"), Ok("1")}, Exited(3))).status, Status::kPass);
+}
+
+TEST(Evaluate, CapturedStreamsAreChecked) {
+  const json records = {Start(), Ok("0"), Ok("1"), Done()};
+  const auto verdict = [&](const json& extra, const std::string& out, const std::string& err) {
+    RunRecord run = Record(records);
+    run.stdout_data = out;
+    run.stderr_data = err;
+    return Evaluate(Make(kTwoChecks, extra), run);
+  };
+  const json contains = {{"stdout", {{"contains", {"hello"}}}}};
+  EXPECT_EQ(verdict(contains, "say hello\n", "").status, Status::kPass);
+  Result r = verdict(contains, "bye\n", "");
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.message, "stdout does not contain 'hello'; it holds: 'bye\n'");
+  EXPECT_EQ(r.expected, json::parse(R"({"stdout": {"contains": ["hello"]}})"));
+  EXPECT_EQ(r.observed, json::parse(R"({"stdout": "bye\n"})"));
+  r = verdict(contains, "", "");
+  EXPECT_EQ(r.message, "stdout does not contain 'hello'; it holds: nothing");
+
+  const json excludes = {{"stderr", {{"excludes", {"Traceback"}}}}};
+  r = verdict(excludes, "", "Traceback (most recent call last):\n");
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_NE(r.message.find("stderr contains 'Traceback', which it must not"), std::string::npos);
+
+  const json empty = {{"stderr", {{"empty", true}}}};
+  EXPECT_EQ(verdict(empty, "out", "").status, Status::kPass);
+  r = verdict(empty, "", "warning\n");
+  EXPECT_EQ(r.message, "stderr must be empty; it holds 8 bytes: 'warning\n'");
+}
+
+TEST(Evaluate, EveryResultCarriesTheStderrExcerpt) {
+  RunRecord run = Record({Start(), Ok("0"), Ok("1"), Done()});
+  run.stderr_data = std::string(5000, 'x') + "THE END";
+  const Result r = Evaluate(Make(kTwoChecks), run);
+  EXPECT_EQ(r.status, Status::kPass);
+  EXPECT_LE(r.stderr_excerpt.size(), 2003u);
+  EXPECT_EQ(r.stderr_excerpt.substr(0, 3), "...");
+  EXPECT_EQ(r.stderr_excerpt.substr(r.stderr_excerpt.size() - 7), "THE END");
+  run.launch_error = "fork failed";
+  EXPECT_EQ(Evaluate(Make(kTwoChecks), run).stderr_excerpt, r.stderr_excerpt);
+}
+
+TEST(DescribeWaitStatus, ExitCodesAndSignals) {
+  EXPECT_EQ(DescribeWaitStatus(Exited(0)), "exit code 0");
+  EXPECT_EQ(DescribeWaitStatus(Killed(SIGPIPE)), "killed by SIGPIPE");
+  EXPECT_EQ(DescribeWaitStatus(Killed(SIGABRT, true)), "killed by SIGABRT (core dumped)");
+  EXPECT_EQ(DescribeWaitStatus(std::nullopt), "not reaped");
+}
+
+}  // namespace
+}  // namespace sigconform

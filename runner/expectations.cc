@@ -1,0 +1,117 @@
+#include "expectations.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace sigconform {
+namespace {
+
+std::string Child(const std::string& path, const std::string& key) {
+  std::string out = path + "/";
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+bool GlobMatches(const std::string& pattern, const std::string& id) {
+  // Iterative wildcard matching with one backtrack point: linear enough for ids.
+  size_t p = 0, s = 0, star = std::string::npos, mark = 0;
+  while (s < id.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = s;
+    } else if (p < pattern.size() && pattern[p] == id[s]) {
+      ++p;
+      ++s;
+    } else if (star != std::string::npos) {
+      p = star + 1;
+      s = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+std::vector<CatalogError> ParseExpectations(const nlohmann::json& doc, const std::string& file,
+                                            Expectations* out) {
+  std::vector<CatalogError> errors;
+  if (!doc.is_object()) {
+    errors.push_back({file, "", "expected an object {\"<implementation>\": {\"<case id or glob>\": "
+                                "\"reason\"}}, got " + std::string(doc.type_name())});
+    return errors;
+  }
+  std::vector<Expectation> entries;
+  for (const auto& impl : doc.items()) {
+    const std::string ip = Child("", impl.key());
+    if (impl.key().empty()) errors.push_back({file, ip, "the implementation name is empty"});
+    if (!impl.value().is_object()) {
+      errors.push_back({file, ip, "expected an object of case id -> reason, got " +
+                                      std::string(impl.value().type_name())});
+      continue;
+    }
+    for (const auto& entry : impl.value().items()) {
+      const std::string ep = Child(ip, entry.key());
+      if (entry.key().empty()) {
+        errors.push_back({file, ep, "the case id or glob is empty"});
+        continue;
+      }
+      if (!entry.value().is_string()) {
+        errors.push_back({file, ep, "expected the reason as a string, got " +
+                                        std::string(entry.value().type_name())});
+        continue;
+      }
+      if (entry.value().get<std::string>().empty()) {
+        errors.push_back({file, ep, "the reason is empty: say why this case fails"});
+        continue;
+      }
+      entries.push_back({impl.key(), entry.key(), entry.value().get<std::string>(), file});
+    }
+  }
+  if (errors.empty()) out->entries.insert(out->entries.end(), entries.begin(), entries.end());
+  return errors;
+}
+
+std::vector<CatalogError> LoadExpectations(const std::string& path, Expectations* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {{path, "", "cannot read the expectation file"}};
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(text.str());
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string what = e.what();
+    if (const size_t tag_end = what.find("] "); tag_end != std::string::npos) {
+      what = what.substr(tag_end + 2);
+    }
+    return {{path, "", "invalid JSON: " + what}};
+  }
+  return ParseExpectations(doc, path, out);
+}
+
+void ApplyExpectations(const Expectations& expectations, Result* result) {
+  if (result->status != Status::kFail && result->status != Status::kPass) return;
+  for (const Expectation& e : expectations.entries) {
+    if (e.implementation != result->implementation || !GlobMatches(e.pattern, result->case_id)) {
+      continue;
+    }
+    if (result->status == Status::kFail) {
+      result->status = Status::kXfail;
+      result->message = "expected failure (" + e.reason + "): " + result->message;
+    } else {
+      result->status = Status::kXpass;
+      result->message = "passed, but " + e.file + " lists it as failing (" + e.reason +
+                        "); remove the entry";
+    }
+    return;
+  }
+}
+
+}  // namespace sigconform

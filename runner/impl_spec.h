@@ -1,0 +1,54 @@
+// Naming the implementation under test on the command line: a registered name or NAME=COMMAND.
+#ifndef SIGCONFORM_RUNNER_IMPL_SPEC_H_
+#define SIGCONFORM_RUNNER_IMPL_SPEC_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sigconform {
+
+// An implementation under test: how to start its driver.
+struct Implementation {
+  std::string name;               // as reports show it ("cpython", or NAME of NAME=COMMAND)
+  std::vector<std::string> argv;  // the driver's command line, without "describe"/"run"
+};
+
+// Parses an implementation given on the command line. `spec` is either a registered name
+// (RegisteredNames()) or NAME=COMMAND, where COMMAND is split into words the way a POSIX shell
+// splits words (SplitShellWords) and is never run through a shell. NAME is made of letters,
+// digits, '-', '_' and '.'. On error returns nullopt and sets *error to a sentence that names
+// the spec. argv[0] is returned as written; see ResolveProgram.
+std::optional<Implementation> ParseImplSpec(const std::string& spec, std::string* error);
+
+// The names ParseImplSpec knows by themselves, in a fixed order:
+//   reference  <build root>/reference-impl/driver/sigref-driver
+//   cpython    /usr/bin/python3 <source root>/adapters/python/driver.py
+//   pypy       pypy3 <source root>/adapters/python/driver.py
+// The roots are the compile-time SIGCONFORM_SOURCE_ROOT / SIGCONFORM_BUILD_ROOT, each
+// overridden by the environment variable of the same name when that is set and not empty.
+std::vector<std::string> RegisteredNames();
+
+// Splits `command` into words like a POSIX shell, without any expansion: blanks (space, tab,
+// newline) separate words; '...' keeps everything literally; "..." keeps everything except
+// that a backslash before $ ` " \ or newline stands for that character (backslash-newline
+// vanishes); outside quotes a backslash keeps the next character (backslash-newline vanishes).
+// Unquoted characters a shell would treat as operators or expansions (| & ; < > ( ) $ `) are
+// rejected, since taking them literally would silently differ from what the user meant.
+// Unterminated quotes and a trailing backslash are errors. Returns nullopt and sets *error.
+std::optional<std::vector<std::string>> SplitShellWords(const std::string& command,
+                                                        std::string* error);
+
+// Makes (*argv)[0] absolute: a bare program name is searched on the runner's own PATH (an
+// executable regular file; an empty PATH entry means the current directory) and a relative
+// path with a slash is taken against the current directory. An absolute path is left as it is
+// (a missing file is reported when it is executed). Returns false and sets *error ("program
+// 'pypy3' not found on PATH") on failure.
+bool ResolveProgram(std::vector<std::string>* argv, std::string* error);
+
+// ResolveProgram on impl->argv, with the error prefixed by "implementation 'NAME': ".
+bool ResolveImplementation(Implementation* impl, std::string* error);
+
+}  // namespace sigconform
+
+#endif  // SIGCONFORM_RUNNER_IMPL_SPEC_H_

@@ -1,0 +1,476 @@
+#include "launch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <optional>
+
+#include "signal_names.h"
+
+namespace sigconform {
+namespace {
+
+// Descriptors 0..4 are the driver's (stdin, stdout, stderr, observations, program); every
+// other one is closed at exec.
+constexpr int kFirstPrivateFd = 5;
+
+// Where the child's setup failed, reported to the parent with the errno.
+enum ChildStage : int {
+  kStageSetpgid = 1,
+  kStageSigaction,
+  kStageDescriptors,
+  kStageRlimit,
+  kStageKill,
+  kStageMask,
+  kStageExec,
+};
+
+const char* StageName(int stage) {
+  switch (stage) {
+    case kStageSetpgid: return "setpgid";
+    case kStageSigaction: return "resetting signal dispositions";
+    case kStageDescriptors: return "setting up descriptors";
+    case kStageRlimit: return "setrlimit";
+    case kStageKill: return "making signals pending";
+    case kStageMask: return "setting the signal mask";
+    case kStageExec: return "exec";
+  }
+  return "unknown step";
+}
+
+// What the child does between fork and exec, prepared entirely by the parent: the child only
+// reads this structure, so it never allocates.
+struct ChildPlan {
+  char* const* argv = nullptr;
+  char* const* envp = nullptr;
+  bool ignore[NSIG] = {};   // signal numbers to leave at SIG_IGN
+  sigset_t block;           // the mask at exec
+  const int* pending = nullptr;
+  size_t pending_count = 0;
+  const int* rlimit_resources = nullptr;
+  const rlim_t* rlimit_values = nullptr;
+  size_t rlimit_count = 0;
+  int sources[kFirstPrivateFd] = {-1, -1, -1, -1, -1};  // what becomes descriptor 0..4
+  int error_fd = -1;  // write end of the exec-error pipe (close-on-exec)
+  int max_fd = 0;     // for the close loop when close_range is unavailable
+};
+
+// Runs in the child between fork and exec: async-signal-safe calls only (write, _exit).
+// Reports the failed step and errno in one write of 8 bytes (atomic: below PIPE_BUF), then
+// exits with 127.
+[[noreturn]] void ChildFail(int error_fd, int stage, int err) {
+  int message[2] = {stage, err};
+  ssize_t ignored = write(error_fd, message, sizeof message);
+  (void)ignored;  // nothing more can be done from here; the parent then sees a 127 exit
+  _exit(127);
+}
+
+// Runs in the child between fork and exec. Only async-signal-safe functions are called: the
+// runner may have other threads whose locks (malloc's among them) were copied in a held state.
+// All signals are blocked on entry (the parent blocked them around fork), so no handler the
+// runner installed can run here before the dispositions are reset.
+[[noreturn]] void RunChild(const ChildPlan& plan) {
+  int error_fd = plan.error_fd;
+
+  // The parent does the same; whichever runs first closes the race in which the runner
+  // signals the group before it exists.
+  if (setpgid(0, 0) != 0) ChildFail(error_fd, kStageSetpgid, errno);
+
+  // Every disposition back to SIG_DFL (handlers of the runner make no sense in the driver,
+  // and ignored dispositions of the runner's own parent must not leak in), except the ignores
+  // the case asks for: SIG_IGN survives exec, which is what those cases check.
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    struct sigaction action;
+    std::memset(&action, 0, sizeof action);
+    action.sa_handler = plan.ignore[sig] ? SIG_IGN : SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    if (sigaction(sig, &action, nullptr) != 0 && errno != EINVAL) {
+      // EINVAL: a signal number the C library reserves for itself (glibc's 32 and 33).
+      ChildFail(error_fd, kStageSigaction, errno);
+    }
+  }
+
+  // Descriptors. Move the error pipe and every source above 4 first, so that installing
+  // descriptor N can never overwrite a source still needed for another one.
+  if (error_fd < kFirstPrivateFd) {
+    int moved = fcntl(error_fd, F_DUPFD_CLOEXEC, kFirstPrivateFd);
+    if (moved < 0) _exit(126);  // nowhere to report it; the parent sees exit status 126
+    error_fd = moved;
+  }
+  int moved[kFirstPrivateFd];
+  for (int target = 0; target < kFirstPrivateFd; ++target) {
+    moved[target] = -1;
+    if (plan.sources[target] < 0) continue;
+    moved[target] = fcntl(plan.sources[target], F_DUPFD_CLOEXEC, kFirstPrivateFd);
+    if (moved[target] < 0) ChildFail(error_fd, kStageDescriptors, errno);
+  }
+  for (int target = 0; target < kFirstPrivateFd; ++target) {
+    if (moved[target] < 0) {
+      close(target);  // EBADF when it was not open: fine, closed is what we want
+      continue;
+    }
+    // dup2 clears close-on-exec on the new descriptor. It is retried on EBUSY, a transient
+    // race with open() in another thread that cannot happen here but is cheap to honour.
+    int rc;
+    do {
+      rc = dup2(moved[target], target);
+    } while (rc < 0 && (errno == EINTR || errno == EBUSY));
+    if (rc < 0) ChildFail(error_fd, kStageDescriptors, errno);
+  }
+  // Everything from 5 up closes at exec: the runner's other pipes, the error pipe (whose
+  // closing tells the parent the exec worked), descriptors the runner inherited.
+  if (close_range(kFirstPrivateFd, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+    for (int fd = kFirstPrivateFd; fd <= plan.max_fd; ++fd) {
+      if (fd != error_fd) close(fd);
+    }
+  }
+
+  for (size_t i = 0; i < plan.rlimit_count; ++i) {
+    struct rlimit limit;
+    limit.rlim_cur = plan.rlimit_values[i];
+    limit.rlim_max = plan.rlimit_values[i];
+    if (setrlimit(plan.rlimit_resources[i], &limit) != 0) {
+      ChildFail(error_fd, kStageRlimit, errno);
+    }
+  }
+
+  // Everything is still blocked, so these stay pending; being process-directed (kill, not
+  // raise) they survive exec the way a signal from outside would.
+  pid_t self = getpid();
+  for (size_t i = 0; i < plan.pending_count; ++i) {
+    if (kill(self, plan.pending[i]) != 0) ChildFail(error_fd, kStageKill, errno);
+  }
+
+  // Exactly the case's mask. A signal sent to the group since fork (a timeout, an interrupt
+  // of the runner) is delivered now, with its default action.
+  if (sigprocmask(SIG_SETMASK, &plan.block, nullptr) != 0) {
+    ChildFail(error_fd, kStageMask, errno);
+  }
+
+  execve(plan.argv[0], plan.argv, plan.envp);
+  ChildFail(error_fd, kStageExec, errno);
+}
+
+std::string Errno(int err) { return std::strerror(err); }
+
+// Makes a pipe whose both ends are close-on-exec, the read end also non-blocking.
+bool MakePipe(UniqueFd* read_end, UniqueFd* write_end, bool nonblocking_read,
+              std::string* error) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    *error = "cannot create a pipe: " + Errno(errno);
+    return false;
+  }
+  read_end->reset(fds[0]);
+  write_end->reset(fds[1]);
+  if (nonblocking_read) {
+    int flags = fcntl(fds[0], F_GETFL);
+    if (flags < 0 || fcntl(fds[0], F_SETFL, flags | O_NONBLOCK) != 0) {
+      *error = "cannot make a pipe non-blocking: " + Errno(errno);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool OpenDevNull(int flags, UniqueFd* fd, std::string* error) {
+  int raw;
+  do {
+    raw = open("/dev/null", flags | O_CLOEXEC);
+  } while (raw < 0 && errno == EINTR);
+  if (raw < 0) {
+    *error = "cannot open /dev/null: " + Errno(errno);
+    return false;
+  }
+  fd->reset(raw);
+  return true;
+}
+
+bool WriteAll(int fd, const std::string& data, std::string* error) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      *error = "cannot write the case program: " + Errno(errno);
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// The program as a descriptor positioned at its start: a sealed memfd (the driver can neither
+// change nor grow it), or, where memfd_create is missing, a pipe holding the whole program
+// when it fits in PIPE_BUF (so that writing it cannot block).
+bool MakeProgramFd(const std::string& program, UniqueFd* fd, std::string* error) {
+  int raw = memfd_create("sigconform-case", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (raw >= 0) {
+    fd->reset(raw);
+    if (!WriteAll(raw, program, error)) return false;
+    if (fcntl(raw, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
+      *error = "cannot seal the case program: " + Errno(errno);
+      return false;
+    }
+    if (lseek(raw, 0, SEEK_SET) != 0) {
+      *error = "cannot rewind the case program: " + Errno(errno);
+      return false;
+    }
+    return true;
+  }
+  if (errno != ENOSYS || program.size() > PIPE_BUF) {
+    *error = "cannot create a memfd for the case program: " + Errno(errno);
+    return false;
+  }
+  UniqueFd write_end;
+  if (!MakePipe(fd, &write_end, /*nonblocking_read=*/false, error)) return false;
+  return WriteAll(write_end.get(), program, error);
+}
+
+std::optional<int> RlimitResource(const std::string& name) {
+  if (name == "FSIZE") return RLIMIT_FSIZE;
+  if (name == "NOFILE") return RLIMIT_NOFILE;
+  if (name == "CPU") return RLIMIT_CPU;
+  if (name == "CORE") return RLIMIT_CORE;
+  return std::nullopt;
+}
+
+// A signal name of the parent state as a number that can be ignored/blocked/sent.
+bool ParentSignal(const std::string& name, const char* list, int* number, std::string* error) {
+  std::optional<int> sig = SignalNumber(name);
+  if (!sig) {
+    *error = std::string("parent.") + list + ": unknown signal " + name;
+    return false;
+  }
+  if (*sig == SIGKILL || *sig == SIGSTOP) {
+    *error = std::string("parent.") + list + ": " + name + " cannot be caught, blocked or ignored";
+    return false;
+  }
+  *number = *sig;
+  return true;
+}
+
+std::vector<char*> CStringArray(const std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  out.reserve(strings.size() + 1);
+  for (const std::string& s : strings) out.push_back(const_cast<char*>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+// Reads the exec-error pipe to its end. Returns true with *stage/*err set when the child
+// reported a failure, false on end-of-file (the exec worked).
+bool ReadChildReport(int fd, int* stage, int* err) {
+  int message[2];
+  size_t got = 0;
+  while (got < sizeof message) {
+    ssize_t n = read(fd, reinterpret_cast<char*>(message) + got, sizeof message - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  if (got < sizeof message) return false;
+  *stage = message[0];
+  *err = message[1];
+  return true;
+}
+
+void ReapBlocking(pid_t pid) {
+  int status;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+}  // namespace
+
+WaitStatus ParseWaitStatus(int status) {
+  WaitStatus out;
+  if (WIFEXITED(status)) {
+    out.exited = true;
+    out.code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    out.exited = false;
+    out.signal = WTERMSIG(status);
+    out.core_dumped = WCOREDUMP(status);
+  } else {
+    out.exited = true;
+    out.code = 0;
+  }
+  return out;
+}
+
+bool Launch(const LaunchSpec& spec, LaunchedChild* child, std::string* error) {
+  if (spec.argv.empty() || spec.argv[0].empty() || spec.argv[0][0] != '/') {
+    *error = "the program to execute must be an absolute path: '" +
+             (spec.argv.empty() ? std::string() : spec.argv[0]) + "'";
+    return false;
+  }
+
+  // Everything the child needs is prepared here, before fork (see RunChild).
+  ChildPlan plan;
+  for (const std::string& name : spec.parent.ignore) {
+    int sig;
+    if (!ParentSignal(name, "ignore", &sig, error)) return false;
+    plan.ignore[sig] = true;
+  }
+  sigemptyset(&plan.block);
+  for (const std::string& name : spec.parent.block) {
+    int sig;
+    if (!ParentSignal(name, "block", &sig, error)) return false;
+    sigaddset(&plan.block, sig);
+  }
+  std::vector<int> pending;
+  for (const std::string& name : spec.parent.pending) {
+    int sig;
+    if (!ParentSignal(name, "pending", &sig, error)) return false;
+    if (!sigismember(&plan.block, sig)) {
+      // Unblocked, it would be delivered before exec and most likely kill the child.
+      *error = "parent.pending: " + name + " is not in parent.block";
+      return false;
+    }
+    pending.push_back(sig);
+  }
+  plan.pending = pending.data();
+  plan.pending_count = pending.size();
+
+  // No core files by default: a case that crashes on purpose must not litter the disk.
+  std::vector<int> rlimit_resources{RLIMIT_CORE};
+  std::vector<rlim_t> rlimit_values{0};
+  for (const auto& [name, value] : spec.parent.rlimits) {
+    std::optional<int> resource = RlimitResource(name);
+    if (!resource) {
+      *error = "parent.rlimits: unknown limit " + name;
+      return false;
+    }
+    if (value < 0) {
+      *error = "parent.rlimits: " + name + " must not be negative";
+      return false;
+    }
+    rlimit_resources.push_back(*resource);
+    rlimit_values.push_back(static_cast<rlim_t>(value));
+  }
+  plan.rlimit_resources = rlimit_resources.data();
+  plan.rlimit_values = rlimit_values.data();
+  plan.rlimit_count = rlimit_resources.size();
+
+  std::vector<char*> argv = CStringArray(spec.argv);
+  std::vector<char*> envp = CStringArray(spec.env);
+  plan.argv = argv.data();
+  plan.envp = envp.data();
+
+  struct rlimit nofile;
+  plan.max_fd = 65535;
+  if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY) {
+    plan.max_fd = static_cast<int>(nofile.rlim_cur > INT_MAX ? INT_MAX : nofile.rlim_cur);
+  }
+
+  // Descriptors. The child-side ends are close-on-exec too, so that no other child started
+  // concurrently keeps them; the child clears the flag as it installs them as 0..4.
+  UniqueFd stdin_fd, stdout_read, stdout_write, stderr_read, stderr_write, obs_read, obs_write,
+      program_fd, report_read, report_write;
+  if (!OpenDevNull(O_RDONLY, &stdin_fd, error)) return false;
+  switch (spec.parent.stdout_mode) {
+    case ParentState::Stdout::kCapture:
+      if (!MakePipe(&stdout_read, &stdout_write, true, error)) return false;
+      break;
+    case ParentState::Stdout::kBroken:
+      // The read end is closed before fork: no process ever holds it, so from its first
+      // write the driver meets a pipe without reader (EPIPE / SIGPIPE).
+      if (!MakePipe(&stdout_read, &stdout_write, false, error)) return false;
+      stdout_read.reset();
+      break;
+    case ParentState::Stdout::kDevNull:
+      if (!OpenDevNull(O_WRONLY, &stdout_write, error)) return false;
+      break;
+  }
+  if (!MakePipe(&stderr_read, &stderr_write, true, error)) return false;
+  if (!MakePipe(&obs_read, &obs_write, true, error)) return false;
+  if (!spec.program.empty() && !MakeProgramFd(spec.program, &program_fd, error)) return false;
+  if (!MakePipe(&report_read, &report_write, false, error)) return false;
+
+  plan.sources[0] = stdin_fd.get();
+  plan.sources[1] = stdout_write.get();
+  plan.sources[2] = stderr_write.get();
+  plan.sources[3] = obs_write.get();
+  plan.sources[4] = program_fd.get();
+  plan.error_fd = report_write.get();
+
+  // All signals are blocked around fork: the child must not run a handler of the runner
+  // before it has reset the dispositions (the handler would act on the runner's state, e.g.
+  // write to its self-pipe), and the runner's own signals must not interrupt the window.
+  sigset_t all, old_mask;
+  sigfillset(&all);
+  int rc = pthread_sigmask(SIG_SETMASK, &all, &old_mask);
+  if (rc != 0) {
+    *error = "cannot block signals: " + Errno(rc);
+    return false;
+  }
+  pid_t pid = fork();
+  if (pid == 0) RunChild(plan);
+  int fork_errno = errno;
+  if (pid > 0) {
+    // The child does the same; doing it here too means the group exists when Launch returns,
+    // whoever ran first. The result is deliberately unused: EACCES means the child has
+    // already exec'd (so its own setpgid succeeded), and any other failure is reported by the
+    // child's own call through the exec-error pipe.
+    (void)setpgid(pid, pid);
+  }
+  // Restoring the mask the same call returned cannot fail (only an invalid `how` can).
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  if (pid < 0) {
+    *error = "cannot fork: " + Errno(fork_errno);
+    return false;
+  }
+
+  // The parent's copies of the child's ends must go now: the exec-error pipe reaches EOF only
+  // when no process holds its write end, and a captured pipe only when the driver's copies
+  // are the last ones.
+  stdin_fd.reset();
+  stdout_write.reset();
+  stderr_write.reset();
+  obs_write.reset();
+  program_fd.reset();
+  report_write.reset();
+
+  int stage = 0, err = 0;
+  if (ReadChildReport(report_read.get(), &stage, &err)) {
+    ReapBlocking(pid);
+    if (stage == kStageExec) {
+      *error = "cannot execute " + spec.argv[0] + ": " + Errno(err);
+    } else {
+      *error = std::string("cannot set up the driver's process (") + StageName(stage) +
+               "): " + Errno(err);
+    }
+    return false;
+  }
+
+  // A pidfd lets the supervisor poll for the exit like any descriptor, without a SIGCHLD
+  // handler. It is taken before anyone could reap the child, so it refers to this process.
+  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd < 0) {
+    int pidfd_errno = errno;
+    kill(-pid, SIGKILL);  // unchecked: the group exists, its leader being unreaped
+    ReapBlocking(pid);
+    *error = "cannot open a pidfd for the driver: " + Errno(pidfd_errno);
+    return false;
+  }
+  // pidfd_open always makes the descriptor close-on-exec.
+
+  child->pid = pid;
+  child->pidfd.reset(pidfd);
+  child->stdout_fd = std::move(stdout_read);
+  child->stderr_fd = std::move(stderr_read);
+  child->obs_fd = std::move(obs_read);
+  return true;
+}
+
+}  // namespace sigconform

@@ -1,0 +1,70 @@
+// Starting one driver process with the parent state its case asks for
+// (spec/case-format.md, "Parent state"; DESIGN.md, step 4).
+#ifndef SIGCONFORM_RUNNER_LAUNCH_H_
+#define SIGCONFORM_RUNNER_LAUNCH_H_
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "case.h"
+#include "run_record.h"
+#include "unique_fd.h"
+
+namespace sigconform {
+
+// Everything needed to start one driver process.
+struct LaunchSpec {
+  // The whole command line, "describe"/"run" included. argv[0] must be an absolute path
+  // (ResolveProgram): it is executed as it is, never searched on PATH.
+  std::vector<std::string> argv;
+  // The exact environment, "NAME=value" (CaseEnvironment). Nothing else is passed.
+  std::vector<std::string> env;
+  // Signals ignored/blocked/pending at exec, what stdout is, resource limits. Its `env` is not
+  // used here: it is already part of `env` above.
+  ParentState parent;
+  // The case program, a JSON document, given on descriptor 4. Empty: descriptor 4 stays
+  // closed (the "describe" command).
+  std::string program;
+  // Seconds from the start until the runner ends the process group (SIGTERM). <= 0: never.
+  double timeout_seconds = 10.0;
+  // Seconds between that SIGTERM and the SIGKILL that follows it. Also how long the pipes are
+  // read after the driver is reaped before the runner stops waiting for their end-of-file.
+  double kill_grace_seconds = 1.0;
+  size_t capture_limit = 1 << 20;      // bytes kept of stdout and of stderr, each
+  size_t observation_limit = 8 << 20;  // bytes accepted on the observation stream
+};
+
+// The parent's side of a started driver. Every descriptor is close-on-exec and non-blocking.
+struct LaunchedChild {
+  pid_t pid = -1;      // the driver's pid, which is also its process group id; -1 once reaped
+  UniqueFd pidfd;      // a pidfd of the driver: readable once it has ended
+  UniqueFd stdout_fd;  // read end of its standard output; empty unless parent.stdout is capture
+  UniqueFd stderr_fd;  // read end of its standard error
+  UniqueFd obs_fd;     // read end of its observation stream (its descriptor 3)
+};
+
+// Starts the driver of `spec`: a child in its own process group (pgid = pid), every signal at
+// SIG_DFL except parent.ignore (SIG_IGN), the mask exactly parent.block, parent.pending sent to
+// itself while blocked so that they are pending at exec, stdin /dev/null, stdout a pipe / a
+// pipe without reader / /dev/null, stderr a pipe, descriptor 3 the observation stream,
+// descriptor 4 the program (a sealed memfd, read from offset 0), every other descriptor
+// closed, RLIMIT_CORE 0 and then parent.rlimits (soft = hard), the environment exactly
+// spec.env. Returns once the exec has succeeded or failed.
+//
+// On success fills *child and returns true. On failure returns false with *error set, e.g.
+// "cannot execute /x/y: No such file or directory"; no process and no descriptor is left
+// behind. Not reentrant across threads with respect to the child's inherited descriptors: all
+// descriptors it creates are close-on-exec, so a concurrent fork+exec elsewhere does not keep
+// them, but between that fork and its exec it briefly holds copies.
+bool Launch(const LaunchSpec& spec, LaunchedChild* child, std::string* error);
+
+// Parses a status from waitpid() into a WaitStatus. A stopped or continued status (never
+// asked for) reads as exited with code 0 — callers wait only for terminations.
+WaitStatus ParseWaitStatus(int status);
+
+}  // namespace sigconform
+
+#endif  // SIGCONFORM_RUNNER_LAUNCH_H_

@@ -1,0 +1,62 @@
+// Planning: which cases apply to an implementation, from what its driver says about itself
+// (spec/driver-protocol.md, "describe").
+#ifndef SIGCONFORM_RUNNER_PLAN_H_
+#define SIGCONFORM_RUNNER_PLAN_H_
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "case.h"
+
+namespace sigconform {
+
+// A driver's describe record, checked and parsed.
+struct Description {
+  std::string implementation;    // "cpython"
+  std::string language_version;  // "3.11.2": starts with digits, dotted
+  std::string platform;          // a platform word of the case language ("linux")
+  std::optional<std::string> kernel;  // `uname -r` on Linux ("6.1.0-13-amd64"); nullopt elsewhere
+  std::string machine;           // "x86_64"
+  std::string executable;        // what runs the implementation
+  std::set<std::string> names;       // public names of the module
+  std::set<std::string> operations;  // step actions the driver supports ("call", "kill", ...)
+  nlohmann::json raw;                // the record as received, for reports
+};
+
+// Parses a describe record. nullopt, with *error (when not null) saying what is wrong, when
+// the record is not `"ev": "describe"` with protocol 1 and the fields above in their types.
+// Never throws.
+std::optional<Description> ParseDescription(const nlohmann::json& record, std::string* error);
+
+// Whether a case with these `platforms` (as written: "unix", "!darwin"; empty = everywhere)
+// applies on `platform`. "unix" stands for linux, darwin, freebsd, netbsd and openbsd. A
+// platform is included when no positive word is given or one matches, and no "!" word matches.
+bool PlatformMatches(const std::vector<std::string>& platforms, const std::string& platform);
+
+// Compares dotted versions numerically by their leading numeric parts: "3.9" < "3.10",
+// "6.1.0-13-amd64" is 6.1.0, missing parts count as 0. Returns <0, 0 or >0.
+int CompareVersions(const std::string& a, const std::string& b);
+
+// What to do with one (case, implementation) pair.
+struct Applicability {
+  enum Kind {
+    kRun,            // run it
+    kNotApplicable,  // outside the case's platform, kernel, version, or the driver's operations
+    kMissing,        // in scope, but the implementation lacks a name the case needs
+  } kind = kRun;
+  std::string reason;  // for people; empty for kRun
+};
+
+// Decides, in this order: platform, kernel minimum (Linux only), `since` against the claimed
+// language version (not-applicable, the reason saying both); then names the case requires that
+// the implementation lacks (missing); then step actions the driver does not support
+// (not-applicable).
+Applicability Plan(const Case& c, const Description& d);
+
+}  // namespace sigconform
+
+#endif  // SIGCONFORM_RUNNER_PLAN_H_

@@ -1,0 +1,54 @@
+// Reports: serializations of results, nothing more (the JSON report is the source of truth;
+// spec/report.schema.json describes it).
+#ifndef SIGCONFORM_RUNNER_REPORT_H_
+#define SIGCONFORM_RUNNER_REPORT_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "result.h"
+
+namespace sigconform {
+
+// Facts about the whole run, shown at the top of every report.
+struct RunInfo {
+  std::string started_at;    // ISO 8601 UTC, "2024-05-01T12:00:00Z"
+  double seconds = 0;        // wall time of the whole run
+  std::string command_line;  // how the runner was invoked
+  std::string cases_dir;
+  int jobs = 1;
+  // Each implementation by its configured name, with its driver's describe record, or
+  // {"error": "..."} when describing it failed. In command-line order.
+  std::vector<std::pair<std::string, nlohmann::json>> implementations;
+  std::vector<std::string> base_env;  // the controlled environment every driver starts from
+  std::string host_kernel;            // uname -r of the runner's machine
+  std::string host_machine;           // uname -m
+};
+
+// {"sigconform_report": 1, "run": {...}, "summary": {"<impl>": {"pass": n, ..., "total": n}},
+//  "results": [...]}. Every status appears in each summary, zeros included; empty result
+// fields are left out. All strings are made valid UTF-8, so the document can always be dumped.
+nlohmann::json ReportJson(const RunInfo& run, const std::vector<Result>& results);
+
+// JUnit XML: one <testsuite> per implementation (in RunInfo order, then any other name found in
+// results), one <testcase> per result with classname = the case's area (first id segment).
+// fail, missing, xpass -> <failure>; error, timeout -> <error>; not-applicable, xfail ->
+// <skipped>. Text is XML-escaped; characters XML 1.0 forbids are replaced.
+std::string ReportJunit(const RunInfo& run, const std::vector<Result>& results);
+
+// Markdown: run facts, a summary table per implementation, then a section per result that
+// counts against the run or is missing (step, expected vs observed rendered Python-style, exit,
+// stderr excerpt, reproduce command), then a short list of the not-applicable and xfail ones.
+std::string ReportMarkdown(const RunInfo& run, const std::vector<Result>& results);
+
+// Writes `content` to `path` through a temporary file in the same directory and a rename, so
+// that a reader never sees half a report; creates missing parent directories. False with
+// *error (when not null) set on failure. Never throws.
+bool WriteFileAtomically(const std::string& path, const std::string& content, std::string* error);
+
+}  // namespace sigconform
+
+#endif  // SIGCONFORM_RUNNER_REPORT_H_

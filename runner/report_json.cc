@@ -1,0 +1,90 @@
+#include <map>
+
+#include "report.h"
+#include "text.h"
+
+namespace sigconform {
+namespace {
+
+using nlohmann::json;
+
+// Sanitizes every string inside a JSON value (keys too): expected/observed come from drivers.
+json Clean(const json& v) {
+  switch (v.type()) {
+    case json::value_t::string: return SanitizeUtf8(v.get<std::string>());
+    case json::value_t::array: {
+      json out = json::array();
+      for (const auto& item : v) out.push_back(Clean(item));
+      return out;
+    }
+    case json::value_t::object: {
+      json out = json::object();
+      for (const auto& item : v.items()) out[SanitizeUtf8(item.key())] = Clean(item.value());
+      return out;
+    }
+    default: return v;
+  }
+}
+
+json CleanList(const std::vector<std::string>& list) {
+  json out = json::array();
+  for (const auto& s : list) out.push_back(SanitizeUtf8(s));
+  return out;
+}
+
+}  // namespace
+
+json ReportJson(const RunInfo& run, const std::vector<Result>& results) {
+  json impls = json::array();
+  for (const auto& [name, describe] : run.implementations) {
+    impls.push_back({{"name", SanitizeUtf8(name)}, {"describe", Clean(describe)}});
+  }
+  json run_json = {{"started_at", SanitizeUtf8(run.started_at)},
+                   {"seconds", run.seconds},
+                   {"command_line", SanitizeUtf8(run.command_line)},
+                   {"cases_dir", SanitizeUtf8(run.cases_dir)},
+                   {"jobs", run.jobs},
+                   {"implementations", impls},
+                   {"base_env", CleanList(run.base_env)},
+                   {"host", {{"kernel", SanitizeUtf8(run.host_kernel)},
+                             {"machine", SanitizeUtf8(run.host_machine)}}}};
+
+  json summary = json::object();
+  auto ensure = [&](const std::string& impl) {
+    const std::string key = SanitizeUtf8(impl);
+    if (summary.contains(key)) return;
+    json counts = json::object();
+    for (Status s : kAllStatuses) counts[StatusName(s)] = 0;
+    counts["total"] = 0;
+    summary[key] = counts;
+  };
+  for (const auto& impl : run.implementations) ensure(impl.first);
+
+  json results_json = json::array();
+  for (const Result& r : results) {
+    ensure(r.implementation);
+    json& counts = summary[SanitizeUtf8(r.implementation)];
+    counts[StatusName(r.status)] = counts[StatusName(r.status)].get<long long>() + 1;
+    counts["total"] = counts["total"].get<long long>() + 1;
+
+    json item = {{"case", SanitizeUtf8(r.case_id)},
+                 {"implementation", SanitizeUtf8(r.implementation)},
+                 {"status", StatusName(r.status)},
+                 {"seconds", r.seconds}};
+    if (!r.message.empty()) item["message"] = SanitizeUtf8(r.message);
+    if (!r.step.empty()) item["step"] = SanitizeUtf8(r.step);
+    if (!r.expected.is_null()) item["expected"] = Clean(r.expected);
+    if (!r.observed.is_null()) item["observed"] = Clean(r.observed);
+    if (!r.reproduce.empty()) item["reproduce"] = SanitizeUtf8(r.reproduce);
+    if (!r.exit_description.empty()) item["exit"] = SanitizeUtf8(r.exit_description);
+    if (!r.stderr_excerpt.empty()) item["stderr_excerpt"] = SanitizeUtf8(r.stderr_excerpt);
+    if (!r.env.empty()) item["env"] = CleanList(r.env);
+    results_json.push_back(std::move(item));
+  }
+  return {{"sigconform_report", 1},
+          {"run", run_json},
+          {"summary", summary},
+          {"results", results_json}};
+}
+
+}  // namespace sigconform

@@ -1,0 +1,196 @@
+#include "report.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "text.h"
+
+namespace sigconform {
+namespace {
+
+using nlohmann::json;
+
+RunInfo Info() {
+  RunInfo info;
+  info.started_at = "2024-05-01T12:00:00Z";
+  info.seconds = 12.5;
+  info.command_line = "sigconform run --impl cpython";
+  info.cases_dir = "cases";
+  info.jobs = 2;
+  info.implementations = {{"cpython", {{"ev", "describe"}, {"implementation", "cpython"},
+                                       {"language_version", "3.11.2"}, {"platform", "linux"},
+                                       {"executable", "/usr/bin/python3"}}},
+                          {"broken", {{"error", "describe exited 1"}}}};
+  info.base_env = {"PATH=/usr/bin", "LC_ALL=C.UTF-8"};
+  info.host_kernel = "6.1.0";
+  info.host_machine = "x86_64";
+  return info;
+}
+
+std::vector<Result> Results() {
+  Result pass;
+  pass.case_id = "masks/ok";
+  pass.implementation = "cpython";
+  pass.status = Status::kPass;
+  pass.seconds = 0.25;
+  pass.exit_description = "exit code 0";
+
+  Result fail;
+  fail.case_id = "masks/block-returns-previous-mask";
+  fail.implementation = "cpython";
+  fail.status = Status::kFail;
+  fail.message = "step 0: expected a member of Signals named SIGUSR2, got int 12 <&>";
+  fail.step = "0";
+  fail.expected = json::parse(R"({"returns": {"set": [{"Signals": "SIGUSR2"}]}})");
+  fail.observed = json::parse(R"({"ev": "step", "path": "0", "ok": true,
+      "value": {"set": [{"enum": "Signals", "name": "SIGUSR1", "value": 10}]}})");
+  fail.reproduce = "sigconform run --impl cpython --case masks/block-returns-previous-mask";
+  fail.seconds = 0.5;
+  fail.exit_description = "exit code 0";
+  fail.stderr_excerpt = "bad \xff byte\x01 and ``` fence";
+  fail.env = {"PATH=/usr/bin"};
+
+  Result na;
+  na.case_id = "timers/prof";
+  na.implementation = "broken";
+  na.status = Status::kNotApplicable;
+  na.message = "driver does not support step 'burn_cpu'";
+
+  Result err;
+  err.case_id = "timers/real";
+  err.implementation = "broken";
+  err.status = Status::kError;
+  err.message = "the driver wrote no start record (exit code 1)";
+  return {pass, fail, na, err};
+}
+
+TEST(ReportJson, HasRunSummaryAndResults) {
+  const json report = ReportJson(Info(), Results());
+  EXPECT_EQ(report["sigconform_report"], 1);
+  EXPECT_EQ(report["run"]["jobs"], 2);
+  EXPECT_EQ(report["run"]["implementations"][0]["name"], "cpython");
+  EXPECT_EQ(report["run"]["implementations"][1]["describe"]["error"], "describe exited 1");
+  EXPECT_EQ(report["run"]["host"]["machine"], "x86_64");
+  EXPECT_EQ(report["summary"]["cpython"]["pass"], 1);
+  EXPECT_EQ(report["summary"]["cpython"]["fail"], 1);
+  EXPECT_EQ(report["summary"]["cpython"]["xpass"], 0);
+  EXPECT_EQ(report["summary"]["cpython"]["total"], 2);
+  EXPECT_EQ(report["summary"]["broken"]["not-applicable"], 1);
+  EXPECT_EQ(report["summary"]["broken"]["error"], 1);
+  ASSERT_EQ(report["results"].size(), 4u);
+  const json& fail = report["results"][1];
+  EXPECT_EQ(fail["status"], "fail");
+  EXPECT_EQ(fail["step"], "0");
+  EXPECT_EQ(fail["exit"], "exit code 0");
+  EXPECT_TRUE(fail.contains("expected"));
+  EXPECT_TRUE(fail.contains("observed"));
+  EXPECT_TRUE(fail.contains("reproduce"));
+  EXPECT_TRUE(fail.contains("env"));
+}
+
+TEST(ReportJson, LeavesOutEmptyFields) {
+  const json pass = ReportJson(Info(), Results())["results"][0];
+  for (const char* key : {"message", "step", "expected", "observed", "reproduce", "stderr_excerpt", "env"}) {
+    EXPECT_FALSE(pass.contains(key)) << key;
+  }
+  EXPECT_TRUE(pass.contains("seconds"));
+}
+
+TEST(ReportJson, AlwaysDumpsEvenWithInvalidUtf8) {
+  const json report = ReportJson(Info(), Results());
+  std::string text;
+  EXPECT_NO_THROW(text = report.dump());
+  EXPECT_NE(report["results"][1]["stderr_excerpt"].get<std::string>().find("\xEF\xBF\xBD"),
+            std::string::npos);
+}
+
+TEST(ReportJson, EmptyRunStillHasASummaryPerImplementation) {
+  const json report = ReportJson(Info(), {});
+  EXPECT_EQ(report["results"], json::array());
+  EXPECT_EQ(report["summary"]["cpython"]["total"], 0);
+}
+
+TEST(ReportJunit, OneSuitePerImplementationWithEscapedText) {
+  const std::string xml = ReportJunit(Info(), Results());
+  EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", 0), 0u);
+  EXPECT_NE(xml.find("<testsuites name=\"sigconform\" tests=\"4\" failures=\"1\" errors=\"1\" skipped=\"1\""),
+            std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testsuite name=\"cpython\" tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"0\""),
+            std::string::npos);
+  EXPECT_NE(xml.find("<testsuite name=\"broken\""), std::string::npos);
+  EXPECT_NE(xml.find("<testcase classname=\"masks\" name=\"masks/ok\" time=\"0.250\"/>"), std::string::npos);
+  EXPECT_NE(xml.find("<failure type=\"fail\" message=\"fail: step 0: expected a member of Signals "
+                     "named SIGUSR2, got int 12 &lt;&amp;&gt;\">"),
+            std::string::npos);
+  EXPECT_NE(xml.find("<skipped message=\"not-applicable: driver does not support step &apos;burn_cpu&apos;\"/>"),
+            std::string::npos);
+  EXPECT_NE(xml.find("<error type=\"error\""), std::string::npos);
+  // Control characters XML cannot carry are replaced; the raw byte never appears.
+  EXPECT_EQ(xml.find('\x01'), std::string::npos);
+  EXPECT_EQ(xml.find('\xff'), std::string::npos);
+}
+
+TEST(ReportMarkdown, SummaryTableAndASectionPerProblem) {
+  const std::string md = ReportMarkdown(Info(), Results());
+  EXPECT_NE(md.find("| implementation | pass | fail | missing | not-applicable | error | timeout | "
+                    "xfail | xpass | total |"),
+            std::string::npos) << md;
+  EXPECT_NE(md.find("| cpython | 1 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 2 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("### `masks/block-returns-previous-mask` on cpython: fail"), std::string::npos) << md;
+  EXPECT_NE(md.find("- expected: `returns {{Signals: SIGUSR2}}`"), std::string::npos) << md;
+  EXPECT_NE(md.find("- observed: `returned {<Signals.SIGUSR1: 10>}`"), std::string::npos) << md;
+  EXPECT_NE(md.find("- reproduce: `sigconform run --impl cpython --case masks/block-returns-previous-mask`"),
+            std::string::npos) << md;
+  EXPECT_NE(md.find("````\nbad"), std::string::npos) << "the fence must outgrow ``` inside: " << md;
+  EXPECT_NE(md.find("### `timers/real` on broken: error"), std::string::npos);
+  EXPECT_EQ(md.find("### `masks/ok`"), std::string::npos) << "passes get no section";
+  EXPECT_NE(md.find("- `timers/prof` on broken: not-applicable, driver does not support step 'burn_cpu'"),
+            std::string::npos) << md;
+  EXPECT_NE(md.find("broken: could not be described: describe exited 1"), std::string::npos) << md;
+}
+
+TEST(WriteFileAtomically, CreatesParentsAndReplacesWhole) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("sigconform-report-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  const std::string path = (dir / "a" / "b" / "report.json").string();
+  std::string error;
+  ASSERT_TRUE(WriteFileAtomically(path, "first", &error)) << error;
+  ASSERT_TRUE(WriteFileAtomically(path, "second", &error)) << error;
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  EXPECT_EQ(s.str(), "second");
+  size_t files = 0;
+  for (auto it = fs::directory_iterator(dir / "a" / "b"); it != fs::directory_iterator(); ++it) ++files;
+  EXPECT_EQ(files, 1u) << "no temporary file is left behind";
+  fs::remove_all(dir);
+}
+
+TEST(WriteFileAtomically, FailureIsReportedNotThrown) {
+  std::string error;
+  EXPECT_FALSE(WriteFileAtomically("/proc/sigconform/nope/report.json", "x", &error));
+  EXPECT_FALSE(error.empty());
+}
+
+TEST(Text, SanitizeUtf8ReplacesOnlyBrokenSequences) {
+  EXPECT_EQ(SanitizeUtf8("plain \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"),
+            "plain \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+  EXPECT_EQ(SanitizeUtf8("a\xff" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(SanitizeUtf8("\xc0\xaf"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
+  EXPECT_EQ(SanitizeUtf8("\xed\xa0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+  EXPECT_EQ(SanitizeUtf8("\xe2\x82"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // cut short
+}
+
+TEST(Text, TailExcerptNeverSplitsACharacter) {
+  EXPECT_EQ(TailExcerpt("short", 10), "short");
+  EXPECT_EQ(TailExcerpt("abcdef", 3), "...def");
+  EXPECT_EQ(TailExcerpt("x\xc3\xa9y", 2), "...y");  // the cut would land inside 'é'
+}
+
+}  // namespace
+}  // namespace sigconform

@@ -1,0 +1,530 @@
+#include "supervisor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <string>
+
+#include "observation_stream.h"
+#include "signal_names.h"
+
+namespace sigconform {
+namespace {
+
+constexpr double kNever = std::numeric_limits<double>::infinity();
+// Bytes read from one pipe per wake-up, so that one flooding driver cannot starve the others.
+constexpr size_t kReadBudget = 1 << 20;
+
+// The signal that interrupted the runner, 0 while none has, and how many interrupting signals
+// arrived (a second one makes the supervisor kill at once). Written by OnInterrupt; a lost
+// increment when two different signals nest can only delay that escalation.
+volatile sig_atomic_t g_interrupt_signal = 0;
+volatile sig_atomic_t g_interrupt_count = 0;
+// Write end of the self-pipe that wakes the loop, -1 outside an InterruptScope. Set before the
+// handler is installed and cleared after it is removed.
+volatile sig_atomic_t g_wake_fd = -1;
+std::atomic<bool> g_scope_active{false};
+
+// Runs in a signal handler: async-signal-safe calls only (write). It records the signal and
+// wakes the loop through the self-pipe, which works whichever thread the kernel picked to run
+// the handler (a process-directed signal may land on any thread that does not block it).
+// errno is saved and restored because the interrupted code may be about to read it.
+void OnInterrupt(int sig) {
+  int saved_errno = errno;
+  g_interrupt_signal = sig;
+  g_interrupt_count = g_interrupt_count + 1;
+  int fd = g_wake_fd;
+  if (fd >= 0) {
+    char byte = 0;
+    ssize_t ignored = write(fd, &byte, 1);  // non-blocking; a full pipe already wakes the loop
+    (void)ignored;
+  }
+  errno = saved_errno;
+}
+
+// Owns the process-wide signal state while the supervisor runs (see supervisor.h): catches
+// SIGINT/SIGTERM/SIGHUP (unless ignored on entry) and unblocks them in this thread, makes
+// SIGCHLD reapable, and restores the previous actions and mask on destruction.
+class InterruptScope {
+ public:
+  InterruptScope() {
+    if (g_scope_active.exchange(true)) return;  // nested or concurrent: the outer one owns it
+    owner_ = true;
+    g_interrupt_signal = 0;
+    g_interrupt_count = 0;
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) == 0) {
+      wake_read_.reset(fds[0]);
+      wake_write_.reset(fds[1]);
+      g_wake_fd = fds[1];
+    }
+    // Without the pipe the loop still sees the flag after poll() returns EINTR in this thread
+    // or at its next timer; catching is still better than dying without reports.
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    for (size_t i = 0; i < kCaught; ++i) {
+      struct sigaction old_action;
+      if (sigaction(kSignals[i], nullptr, &old_action) != 0) continue;
+      if (old_action.sa_handler == SIG_IGN) continue;  // nohup and friends keep working
+      struct sigaction action;
+      std::memset(&action, 0, sizeof action);
+      action.sa_handler = OnInterrupt;
+      sigemptyset(&action.sa_mask);
+      // SA_RESTART: blocking calls elsewhere (the exec-error read, waitpid) simply resume;
+      // poll() is never restarted, so the loop still wakes up.
+      action.sa_flags = SA_RESTART;
+      if (sigaction(kSignals[i], &action, &old_actions_[i]) == 0) {
+        installed_[i] = true;
+        sigaddset(&unblock, kSignals[i]);
+      }
+    }
+    struct sigaction chld;
+    if (sigaction(SIGCHLD, nullptr, &chld) == 0 &&
+        (chld.sa_handler == SIG_IGN || (chld.sa_flags & SA_NOCLDWAIT) != 0)) {
+      struct sigaction dfl;
+      std::memset(&dfl, 0, sizeof dfl);
+      dfl.sa_handler = SIG_DFL;
+      sigemptyset(&dfl.sa_mask);
+      if (sigaction(SIGCHLD, &dfl, &old_chld_) == 0) chld_changed_ = true;
+    }
+    mask_changed_ = pthread_sigmask(SIG_UNBLOCK, &unblock, &old_mask_) == 0;
+  }
+
+  // Failures to restore are not checked: sigaction and pthread_sigmask only fail on invalid
+  // arguments, and these are the values the same calls returned.
+  ~InterruptScope() {
+    if (!owner_) return;
+    for (size_t i = 0; i < kCaught; ++i) {
+      if (installed_[i]) sigaction(kSignals[i], &old_actions_[i], nullptr);
+    }
+    if (chld_changed_) sigaction(SIGCHLD, &old_chld_, nullptr);
+    if (mask_changed_) pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+    g_wake_fd = -1;
+    g_scope_active = false;
+  }
+
+  InterruptScope(const InterruptScope&) = delete;
+  InterruptScope& operator=(const InterruptScope&) = delete;
+
+  // The self-pipe's read end, -1 when there is none.
+  int wake_fd() const { return wake_read_.get(); }
+
+  // Empties the self-pipe.
+  void Drain() {
+    char buffer[64];
+    while (wake_read_.valid()) {
+      ssize_t n = read(wake_read_.get(), buffer, sizeof buffer);
+      if (n > 0) continue;
+      if (n < 0 && errno == EINTR) continue;
+      break;  // EAGAIN: empty
+    }
+  }
+
+ private:
+  static constexpr size_t kCaught = 3;
+  static constexpr int kSignals[kCaught] = {SIGINT, SIGTERM, SIGHUP};
+
+  bool owner_ = false;
+  UniqueFd wake_read_, wake_write_;
+  bool installed_[kCaught] = {false, false, false};
+  struct sigaction old_actions_[kCaught];
+  bool chld_changed_ = false;
+  struct sigaction old_chld_;
+  bool mask_changed_ = false;
+  sigset_t old_mask_;
+};
+
+constexpr int InterruptScope::kSignals[];
+
+double Now() {
+  struct timespec ts;
+  // CLOCK_MONOTONIC cannot fail with a valid pointer; 0 keeps the arithmetic defined anyway.
+  if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) return 0.0;
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// One running driver.
+struct Slot {
+  size_t index = 0;
+  const LaunchSpec* spec = nullptr;
+  RunRecord* record = nullptr;
+  LaunchedChild child;
+  std::unique_ptr<ObservationStream> observations;
+  std::vector<std::string> notes;  // the supervisor's own protocol errors, after the stream's
+  double start = 0;
+  double deadline = kNever;   // when SIGTERM goes to the group; kNever when sent or none
+  double kill_at = kNever;    // when SIGKILL follows; kNever when not scheduled or sent
+  double reaped_at = -1;      // when the driver was reaped; -1 before
+  bool term_sent = false;
+  bool kill_sent = false;
+
+  bool running() const { return child.pid != -1; }
+  bool pipes_open() const {
+    return child.stdout_fd.valid() || child.stderr_fd.valid() || child.obs_fd.valid();
+  }
+  bool finished() const { return !running() && !pipes_open(); }
+};
+
+// Sends `sig` to the driver's process group. Only while the driver is not reaped: its pid
+// (a zombie's too) keeps the group id from being reused by unrelated processes.
+void SignalGroup(Slot* slot, int sig) {
+  if (!slot->running()) return;
+  // ESRCH: the group is already gone; nothing to do.
+  if (kill(-slot->child.pid, sig) != 0 && errno != ESRCH) {
+    slot->notes.push_back(std::string("could not signal the process group: ") +
+                          std::strerror(errno));
+  }
+}
+
+void Terminate(Slot* slot, double now) {
+  if (slot->term_sent) return;
+  SignalGroup(slot, SIGTERM);
+  slot->term_sent = true;
+  slot->deadline = kNever;
+  slot->kill_at = now + slot->spec->kill_grace_seconds;
+}
+
+// Appends what fits under `limit` to `sink`, and notes whether anything was dropped.
+void Capture(std::string* sink, bool* truncated, size_t limit, const char* data, size_t size) {
+  size_t room = sink->size() < limit ? limit - sink->size() : 0;
+  if (size > room) *truncated = true;
+  sink->append(data, std::min(size, room));
+}
+
+enum class Stream { kStdout, kStderr, kObservations };
+
+const char* StreamName(Stream stream) {
+  switch (stream) {
+    case Stream::kStdout: return "stdout";
+    case Stream::kStderr: return "stderr";
+    case Stream::kObservations: return "the observation stream";
+  }
+  return "?";
+}
+
+UniqueFd* StreamFd(Slot* slot, Stream stream) {
+  switch (stream) {
+    case Stream::kStdout: return &slot->child.stdout_fd;
+    case Stream::kStderr: return &slot->child.stderr_fd;
+    case Stream::kObservations: return &slot->child.obs_fd;
+  }
+  return nullptr;
+}
+
+// Reads what `stream` has now (up to kReadBudget), closing it at end-of-file.
+void ReadStream(Slot* slot, Stream stream) {
+  UniqueFd* fd = StreamFd(slot, stream);
+  char buffer[64 * 1024];
+  size_t budget = kReadBudget;
+  while (fd->valid() && budget > 0) {
+    ssize_t n = read(fd->get(), buffer, sizeof buffer);
+    if (n > 0) {
+      size_t size = static_cast<size_t>(n);
+      budget -= std::min(budget, size);
+      RunRecord* r = slot->record;
+      switch (stream) {
+        case Stream::kStdout:
+          Capture(&r->stdout_data, &r->stdout_truncated, slot->spec->capture_limit, buffer, size);
+          break;
+        case Stream::kStderr:
+          Capture(&r->stderr_data, &r->stderr_truncated, slot->spec->capture_limit, buffer, size);
+          break;
+        case Stream::kObservations:
+          slot->observations->Feed(buffer, size);
+          break;
+      }
+      continue;
+    }
+    if (n == 0) {
+      fd->reset();
+      break;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+    slot->notes.push_back(std::string("reading ") + StreamName(stream) +
+                          " failed: " + std::strerror(errno));
+    fd->reset();
+  }
+}
+
+// The driver has ended (its pidfd is readable): kill what is left of its group, then reap it.
+void Reap(Slot* slot, double now) {
+  // The group is killed before reaping, while the zombie still holds the group id, so the
+  // signal cannot reach an unrelated group that reused the number. Grandchildren die and
+  // their copies of the pipes close, which brings end-of-file.
+  SignalGroup(slot, SIGKILL);
+  int status = 0;
+  pid_t rc;
+  do {
+    rc = waitpid(slot->child.pid, &status, WNOHANG);
+  } while (rc < 0 && errno == EINTR);
+  if (rc == 0) return;  // not reapable yet after all; the pidfd will say so again
+  if (rc < 0) {
+    slot->notes.push_back(std::string("the driver's exit status was lost: ") +
+                          std::strerror(errno));
+  } else {
+    slot->record->status = ParseWaitStatus(status);
+  }
+  slot->child.pid = -1;
+  slot->child.pidfd.reset();
+  slot->reaped_at = now;
+  slot->kill_at = kNever;
+  slot->deadline = kNever;
+}
+
+// The driver was reaped kill_grace_seconds ago and a pipe is still open: some process that
+// left the group holds it. Stop waiting for it.
+void AbandonPipes(Slot* slot) {
+  for (Stream stream : {Stream::kStdout, Stream::kStderr, Stream::kObservations}) {
+    UniqueFd* fd = StreamFd(slot, stream);
+    if (!fd->valid()) continue;
+    ReadStream(slot, stream);
+    if (!fd->valid()) continue;
+    slot->notes.push_back(std::string(StreamName(stream)) +
+                          " was still held open after the driver ended, by a process outside "
+                          "its process group; stopped reading it");
+    fd->reset();
+  }
+}
+
+// Acts on a `request` record (spec/driver-protocol.md). Returns empty, or why it was not done.
+std::string HandleRequest(Slot* slot, const nlohmann::json& record) {
+  auto op = record.find("op");
+  if (op == record.end() || !op->is_string() || *op != "kill") {
+    return "request with an unknown \"op\"";
+  }
+  auto sig = record.find("sig");
+  if (sig == record.end() || !sig->is_string()) return "kill request without a \"sig\" name";
+  std::optional<int> number = SignalNumber(sig->get<std::string>());
+  if (!number) return "kill request for an unknown signal";
+  if (!slot->running()) return "kill request read after the driver had ended";
+  if (kill(slot->child.pid, *number) != 0) {
+    return std::string("kill request failed: ") + std::strerror(errno);
+  }
+  return std::string();
+}
+
+void Finalize(Slot* slot, double now) {
+  RunRecord* r = slot->record;
+  slot->observations->Finish();
+  r->records = std::move(slot->observations->records());
+  r->protocol_errors = std::move(slot->observations->protocol_errors());
+  r->observations_truncated = slot->observations->truncated();
+  for (std::string& note : slot->notes) r->protocol_errors.push_back(std::move(note));
+  r->seconds = (slot->reaped_at >= 0 ? slot->reaped_at : now) - slot->start;
+}
+
+// What a poll entry stands for.
+struct PollTarget {
+  Slot* slot;  // nullptr: the self-pipe
+  bool is_pidfd;
+  Stream stream;
+};
+
+int PollTimeoutMs(const std::vector<std::unique_ptr<Slot>>& slots, double now) {
+  double next = kNever;
+  for (const auto& slot : slots) {
+    next = std::min(next, slot->deadline);
+    next = std::min(next, slot->kill_at);
+    if (!slot->running() && slot->pipes_open()) {
+      next = std::min(next, slot->reaped_at + slot->spec->kill_grace_seconds);
+    }
+  }
+  if (next == kNever) return -1;
+  double ms = std::ceil((next - now) * 1000.0);
+  if (ms < 0) return 0;
+  if (ms > 1e9) return 1000000000;
+  return static_cast<int>(ms) + 1;  // +1: never wake a hair early and spin
+}
+
+}  // namespace
+
+std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
+  std::vector<RunRecord> records(specs.size());
+  std::vector<std::unique_ptr<Slot>> slots;
+  size_t next = 0;
+  bool stopping = false;
+  sig_atomic_t interrupts_seen = 0;  // g_interrupt_count when the last one was acted on
+  interrupt_signal_ = 0;
+  InterruptScope scope;
+
+  auto kill_all = [&slots]() {
+    for (auto& slot : slots) {
+      if (!slot->running()) continue;
+      // Unchecked: the group exists (its leader is not reaped), and if it has already gone
+      // there is nothing left to do.
+      kill(-slot->child.pid, SIGKILL);
+      int status;
+      while (waitpid(slot->child.pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      slot->child.pid = -1;
+    }
+  };
+
+  try {
+    for (;;) {
+      double now = Now();
+
+      if (stopping && g_interrupt_count > interrupts_seen) {
+        // A second interruption: the user will not wait for the grace time.
+        interrupts_seen = g_interrupt_count;
+        for (auto& slot : slots) {
+          if (slot->running() && !slot->kill_sent) {
+            SignalGroup(slot.get(), SIGKILL);
+            slot->kill_sent = true;
+            slot->kill_at = kNever;
+          }
+        }
+      }
+      if (!stopping && g_interrupt_signal != 0) {
+        // The runner was asked to stop: end everything, start nothing, keep the records.
+        stopping = true;
+        interrupts_seen = 1;  // this one; any further one escalates (above, next time round)
+        interrupt_signal_ = g_interrupt_signal;
+        for (auto& slot : slots) {
+          slot->record->interrupted = true;
+          Terminate(slot.get(), now);
+        }
+        for (; next < specs.size(); ++next) {
+          records[next].argv = specs[next].argv;
+          records[next].env = specs[next].env;
+          records[next].interrupted = true;
+        }
+      }
+
+      while (!stopping && next < specs.size() && slots.size() < parallel_) {
+        size_t index = next++;
+        const LaunchSpec& spec = specs[index];
+        RunRecord& record = records[index];
+        record.argv = spec.argv;
+        record.env = spec.env;
+        auto slot = std::make_unique<Slot>();
+        slot->index = index;
+        slot->spec = &spec;
+        slot->record = &record;
+        slot->observations = std::make_unique<ObservationStream>(spec.observation_limit);
+        Slot* raw = slot.get();
+        slot->observations->set_request_handler(
+            [raw](const nlohmann::json& request) { return HandleRequest(raw, request); });
+        slot->start = Now();
+        std::string error;
+        if (!Launch(spec, &slot->child, &error)) {
+          record.launch_error = error;
+          record.seconds = Now() - slot->start;
+          if (progress_) progress_(index, record);
+          continue;
+        }
+        if (spec.timeout_seconds > 0) slot->deadline = slot->start + spec.timeout_seconds;
+        slots.push_back(std::move(slot));
+      }
+
+      // Timers: timeouts, the KILL after the TERM, pipes held past the grace time.
+      now = Now();
+      for (auto& slot : slots) {
+        if (slot->running() && now >= slot->deadline) {
+          slot->record->timed_out = true;
+          Terminate(slot.get(), now);
+        }
+        if (slot->running() && !slot->kill_sent && now >= slot->kill_at) {
+          SignalGroup(slot.get(), SIGKILL);
+          slot->kill_sent = true;
+          slot->kill_at = kNever;
+        }
+        if (!slot->running() && slot->pipes_open() &&
+            now >= slot->reaped_at + slot->spec->kill_grace_seconds) {
+          AbandonPipes(slot.get());
+        }
+      }
+
+      // Finished drivers (reaped, every pipe at end-of-file or abandoned) leave their slot.
+      // This runs before poll(): a slot finished by the timers above has no descriptor left
+      // that could wake the loop.
+      for (auto it = slots.begin(); it != slots.end();) {
+        Slot* slot = it->get();
+        if (!slot->finished()) {
+          ++it;
+          continue;
+        }
+        Finalize(slot, Now());
+        if (progress_) progress_(slot->index, *slot->record);
+        it = slots.erase(it);
+      }
+      if (slots.empty()) {
+        if (stopping || next >= specs.size()) break;
+        continue;  // free slots: start the next specs
+      }
+
+      std::vector<pollfd> fds;
+      std::vector<PollTarget> targets;
+      if (scope.wake_fd() >= 0) {
+        fds.push_back({scope.wake_fd(), POLLIN, 0});
+        targets.push_back({nullptr, false, Stream::kStdout});
+      }
+      for (auto& slot : slots) {
+        for (Stream stream : {Stream::kStdout, Stream::kStderr, Stream::kObservations}) {
+          UniqueFd* fd = StreamFd(slot.get(), stream);
+          if (!fd->valid()) continue;
+          fds.push_back({fd->get(), POLLIN, 0});
+          targets.push_back({slot.get(), false, stream});
+        }
+        if (slot->running()) {
+          fds.push_back({slot->child.pidfd.get(), POLLIN, 0});
+          targets.push_back({slot.get(), true, Stream::kStdout});
+        }
+      }
+
+      int ready = poll(fds.data(), fds.size(), PollTimeoutMs(slots, now));
+      if (ready < 0) {
+        if (errno == EINTR || errno == EAGAIN) continue;
+        // ENOMEM or EINVAL (too many descriptors): nothing sensible can go on. End everything
+        // and say why in each record rather than crash without reports.
+        std::string why = std::string("the supervisor's poll() failed: ") + std::strerror(errno);
+        for (auto& slot : slots) slot->notes.push_back(why);
+        kill_all();
+        for (auto& slot : slots) {
+          slot->child.stdout_fd.reset();
+          slot->child.stderr_fd.reset();
+          slot->child.obs_fd.reset();
+          Finalize(slot.get(), Now());
+          if (progress_) progress_(slot->index, *slot->record);
+        }
+        slots.clear();
+        break;
+      }
+
+      now = Now();
+      // Pipes first, then exits: data written before an exit is read before the reap, so a
+      // `request` still finds its driver alive when it is handled.
+      for (size_t i = 0; i < fds.size(); ++i) {
+        if (fds[i].revents == 0 || targets[i].is_pidfd) continue;
+        if (targets[i].slot == nullptr) {
+          scope.Drain();
+        } else {
+          ReadStream(targets[i].slot, targets[i].stream);
+        }
+      }
+      for (size_t i = 0; i < fds.size(); ++i) {
+        if (fds[i].revents == 0 || !targets[i].is_pidfd) continue;
+        Reap(targets[i].slot, now);
+      }
+
+    }
+  } catch (...) {
+    kill_all();
+    throw;
+  }
+  return records;
+}
+
+}  // namespace sigconform

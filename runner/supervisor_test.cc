@@ -1,0 +1,349 @@
+#include "supervisor.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "environment.h"
+
+namespace sigconform {
+namespace {
+
+std::string FakeDriver(const std::string& name) {
+  const char* dir = getenv("SIGCONFORM_FAKE_DRIVERS");
+  std::string base = dir != nullptr ? dir : std::string(SIGCONFORM_SOURCE_ROOT) +
+                                                "/runner/testdata/fake-drivers";
+  return base + "/" + name;
+}
+
+LaunchSpec Spec(const std::string& driver, double timeout = 60,
+                const ParentState& parent = ParentState{}) {
+  LaunchSpec spec;
+  spec.argv = {FakeDriver(driver), "run"};
+  spec.env = CaseEnvironment(BaseEnvironment(), parent);
+  spec.parent = parent;
+  spec.program = "{\"protocol\":1,\"case\":\"fake\",\"steps\":[]}";
+  spec.timeout_seconds = timeout;
+  return spec;
+}
+
+double Now() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+std::vector<std::string> Events(const RunRecord& record) {
+  std::vector<std::string> out;
+  for (const nlohmann::json& r : record.records) out.push_back(r["ev"].get<std::string>());
+  return out;
+}
+
+bool Exited(const RunRecord& record, int code) {
+  return record.status && record.status->exited && record.status->code == code;
+}
+
+bool KilledBy(const RunRecord& record, int sig) {
+  return record.status && !record.status->exited && record.status->signal == sig;
+}
+
+TEST(Supervisor, NormalExitIsRecorded) {
+  Supervisor supervisor(1);
+  std::vector<RunRecord> records = supervisor.Run({Spec("says-done")});
+  ASSERT_EQ(records.size(), 1u);
+  const RunRecord& r = records[0];
+  EXPECT_TRUE(Exited(r, 0));
+  EXPECT_EQ(Events(r), (std::vector<std::string>{"start", "done"}));
+  EXPECT_TRUE(r.protocol_errors.empty());
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_FALSE(r.interrupted);
+  EXPECT_GT(r.seconds, 0.0);
+  EXPECT_EQ(r.argv[0], FakeDriver("says-done"));
+  EXPECT_FALSE(supervisor.interrupted());
+}
+
+TEST(Supervisor, CrashIsRecordedAsTheSignal) {
+  Supervisor supervisor(1);
+  RunRecord r = supervisor.Run({Spec("crashes")})[0];
+  EXPECT_TRUE(KilledBy(r, SIGSEGV)) << r.stderr_data;
+  // The observation written before the crash survives it.
+  EXPECT_EQ(Events(r), (std::vector<std::string>{"start"}));
+}
+
+TEST(Supervisor, EarlyExitKeepsItsRecords) {
+  Supervisor supervisor(1);
+  RunRecord r = supervisor.Run({Spec("exits-early")})[0];
+  EXPECT_TRUE(Exited(r, 3));
+  EXPECT_EQ(Events(r), (std::vector<std::string>{"start"}));
+}
+
+TEST(Supervisor, GarbageBecomesProtocolErrors) {
+  Supervisor supervisor(1);
+  RunRecord r = supervisor.Run({Spec("garbage")})[0];
+  EXPECT_TRUE(Exited(r, 0));
+  EXPECT_EQ(Events(r), (std::vector<std::string>{"start"}));
+  ASSERT_EQ(r.protocol_errors.size(), 5u);
+  EXPECT_EQ(r.protocol_errors[0], "line 1: not a JSON object: this is not JSON");
+  EXPECT_EQ(r.protocol_errors[4], "line 6: last line has no newline: {\"ev\":\"done\"}");
+}
+
+TEST(Supervisor, HangingDriverIsKilledAfterTimeout) {
+  LaunchSpec spec = Spec("hangs", /*timeout=*/0.5);
+  spec.kill_grace_seconds = 0.5;
+  Supervisor supervisor(1);
+  double start = Now();
+  RunRecord r = supervisor.Run({spec})[0];
+  double elapsed = Now() - start;
+  EXPECT_TRUE(r.timed_out);
+  // It ignores SIGTERM, so only the SIGKILL after the grace time ended it.
+  EXPECT_TRUE(KilledBy(r, SIGKILL));
+  EXPECT_GE(r.seconds, 1.0 - 0.01);
+  EXPECT_LT(elapsed, 30.0);  // it would sleep for an hour
+}
+
+TEST(Supervisor, TimeoutSendsTermFirst) {
+  LaunchSpec spec = Spec("sleeps", /*timeout=*/0.5);
+  spec.env.push_back("FAKE_SLEEP_SECONDS=300");
+  spec.kill_grace_seconds = 20;
+  Supervisor supervisor(1);
+  RunRecord r = supervisor.Run({spec})[0];
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_TRUE(KilledBy(r, SIGTERM));
+  EXPECT_LT(r.seconds, 20.0);  // ended by the TERM, not by the KILL after the grace time
+}
+
+TEST(Supervisor, GrandchildHoldingPipeDoesNotBlockReaping) {
+  Supervisor supervisor(1);
+  double start = Now();
+  RunRecord r = supervisor.Run({Spec("forks-grandchild")})[0];
+  EXPECT_LT(Now() - start, 30.0);  // the grandchild sleeps 300 s holding every pipe
+  EXPECT_TRUE(Exited(r, 0));
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(Events(r), (std::vector<std::string>{"start", "done"}));
+  EXPECT_TRUE(r.protocol_errors.empty());
+}
+
+TEST(Supervisor, EscapedGrandchildIsAbandonedAfterGrace) {
+  LaunchSpec spec = Spec("escapes-group");
+  spec.kill_grace_seconds = 0.5;
+  Supervisor supervisor(1);
+  double start = Now();
+  RunRecord r = supervisor.Run({spec})[0];
+  EXPECT_LT(Now() - start, 20.0);  // the grandchild sleeps 30 s outside the group
+  EXPECT_TRUE(Exited(r, 0));
+  ASSERT_GE(r.records.size(), 1u);
+  ASSERT_EQ(r.records[0]["ev"], "grandchild");
+  kill(r.records[0]["pid"].get<pid_t>(), SIGKILL);
+  EXPECT_EQ(Events(r), (std::vector<std::string>{"grandchild", "done"}));
+  ASSERT_FALSE(r.protocol_errors.empty());
+  EXPECT_NE(r.protocol_errors[0].find("outside its process group"), std::string::npos);
+}
+
+TEST(Supervisor, FloodIsCappedAndDrained) {
+  LaunchSpec spec = Spec("floods");
+  spec.capture_limit = 1 << 20;
+  spec.observation_limit = 8 << 20;
+  Supervisor supervisor(1);
+  RunRecord r = supervisor.Run({spec})[0];
+  // The driver finished on its own: the runner kept reading all three streams.
+  EXPECT_TRUE(Exited(r, 0)) << r.stderr_data.substr(0, 200);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.stdout_data.size(), spec.capture_limit);
+  EXPECT_TRUE(r.stdout_truncated);
+  EXPECT_EQ(r.stderr_data.size(), spec.capture_limit);
+  EXPECT_TRUE(r.stderr_truncated);
+  EXPECT_TRUE(r.observations_truncated);
+  EXPECT_GT(r.records.size(), 1000u);
+  EXPECT_LT(r.records.size(), (8u << 20) / 1000u + 1);
+  EXPECT_TRUE(r.protocol_errors.empty()) << r.protocol_errors[0];
+}
+
+TEST(Supervisor, RequestKillIsCarriedOut) {
+  Supervisor supervisor(1);
+  RunRecord r = supervisor.Run({Spec("asks-parent")})[0];
+  EXPECT_TRUE(Exited(r, 0)) << r.stderr_data;
+  EXPECT_EQ(Events(r), (std::vector<std::string>{"start", "request", "handler", "done"}));
+  EXPECT_TRUE(r.protocol_errors.empty());
+}
+
+TEST(Supervisor, ManyChildrenRunInParallel) {
+  // Six sleepers of 1 s with -j3: at most three at once, and some of them overlapping.
+  std::vector<LaunchSpec> specs;
+  for (int i = 0; i < 6; ++i) {
+    specs.push_back(Spec("sleeps"));
+    specs.back().env.push_back("FAKE_SLEEP_SECONDS=1");
+  }
+  Supervisor supervisor(3);
+  std::vector<size_t> finished;
+  supervisor.set_progress([&](size_t index, const RunRecord&) { finished.push_back(index); });
+  std::vector<RunRecord> records = supervisor.Run(specs);
+  ASSERT_EQ(records.size(), 6u);
+  EXPECT_EQ(finished.size(), 6u);
+  std::vector<std::pair<double, int>> edges;  // (wall time, +1 start / -1 end)
+  for (const RunRecord& r : records) {
+    ASSERT_TRUE(Exited(r, 0)) << r.stderr_data;
+    ASSERT_EQ(r.records.size(), 2u);
+    edges.push_back({r.records[0]["wall"].get<double>(), +1});
+    edges.push_back({r.records[1]["wall"].get<double>(), -1});
+  }
+  std::sort(edges.begin(), edges.end());  // an end sorts before a start at the same time
+  int running = 0, most = 0;
+  for (const auto& edge : edges) {
+    running += edge.second;
+    most = std::max(most, running);
+  }
+  EXPECT_LE(most, 3);
+  EXPECT_GE(most, 2);
+}
+
+TEST(Supervisor, LaunchFailureDoesNotStopTheRest) {
+  LaunchSpec bad = Spec("says-done");
+  bad.argv[0] = "/nonexistent/driver";
+  Supervisor supervisor(2);
+  std::vector<RunRecord> records =
+      supervisor.Run({Spec("says-done"), bad, Spec("exits-early")});
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_TRUE(Exited(records[0], 0));
+  EXPECT_EQ(records[1].launch_error,
+            "cannot execute /nonexistent/driver: No such file or directory");
+  EXPECT_TRUE(Exited(records[2], 3));
+}
+
+// Waits until the main thread (the one running the supervisor) has `count` children, each
+// running `program` when that is not empty (its /proc comm name).
+void WaitForChildren(int count, const std::string& program = "") {
+  std::string children = "/proc/self/task/" + std::to_string(getpid()) + "/children";
+  for (int i = 0; i < 6000; ++i) {
+    std::ifstream in(children);
+    if (!in) {  // a kernel without the children file: fall back to a generous wait
+      std::this_thread::sleep_for(std::chrono::seconds(2));
+      return;
+    }
+    int pid, found = 0;
+    while (in >> pid) {
+      std::string comm;
+      std::ifstream("/proc/" + std::to_string(pid) + "/comm") >> comm;
+      if (program.empty() || comm == program) ++found;
+    }
+    if (found >= count) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+// The process-wide handler of SIGTERM outside the supervisor, to check that it comes back.
+volatile sig_atomic_t g_outer_handler_calls = 0;
+void OuterHandler(int) { g_outer_handler_calls = g_outer_handler_calls + 1; }
+
+TEST(Supervisor, InterruptStopsEverythingAndReturns) {
+  struct sigaction outer, saved;
+  memset(&outer, 0, sizeof outer);
+  outer.sa_handler = OuterHandler;
+  ASSERT_EQ(sigaction(SIGTERM, &outer, &saved), 0);
+
+  std::vector<LaunchSpec> specs;
+  for (int i = 0; i < 4; ++i) {
+    specs.push_back(Spec("hangs", /*timeout=*/120));
+    specs.back().kill_grace_seconds = 0.5;
+  }
+  Supervisor supervisor(2);
+  // The interruption comes once the first two drivers exist (they are forked in one go, so
+  // both count as started), whatever the load on the machine.
+  std::thread interrupter([] {
+    WaitForChildren(2);
+    kill(getpid(), SIGTERM);  // process-directed: any thread may take it
+  });
+  double start = Now();
+  std::vector<RunRecord> records = supervisor.Run(specs);
+  double elapsed = Now() - start;
+  interrupter.join();
+
+  EXPECT_TRUE(supervisor.interrupted());
+  EXPECT_EQ(supervisor.interrupt_signal(), SIGTERM);
+  EXPECT_LT(elapsed, 60.0);
+  ASSERT_EQ(records.size(), 4u);
+  for (const RunRecord& r : records) {
+    EXPECT_TRUE(r.interrupted);
+    EXPECT_FALSE(r.timed_out);
+    EXPECT_EQ(r.argv[0], FakeDriver("hangs"));
+  }
+  // Two were running and were ended by the TERM (when it came before their `trap`) or by the
+  // KILL after it; two never started.
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_TRUE(KilledBy(records[i], SIGTERM) || KilledBy(records[i], SIGKILL)) << i;
+  }
+  EXPECT_FALSE(records[2].status);
+  EXPECT_FALSE(records[3].status);
+
+  // The previous action is back.
+  struct sigaction now;
+  ASSERT_EQ(sigaction(SIGTERM, nullptr, &now), 0);
+  EXPECT_EQ(now.sa_handler, OuterHandler);
+  EXPECT_EQ(g_outer_handler_calls, 0);
+  sigaction(SIGTERM, &saved, nullptr);
+}
+
+TEST(Supervisor, SecondInterruptKillsAtOnce) {
+  std::vector<LaunchSpec> specs;
+  for (int i = 0; i < 2; ++i) {
+    specs.push_back(Spec("hangs", /*timeout=*/120));
+    specs.back().kill_grace_seconds = 100;  // the first TERM alone would leave them running
+  }
+  // Outside Run() a stray SIGINT must not kill the test: a no-op handler, which the supervisor
+  // replaces while it runs.
+  struct sigaction noop, saved;
+  memset(&noop, 0, sizeof noop);
+  noop.sa_handler = OuterHandler;
+  ASSERT_EQ(sigaction(SIGINT, &noop, &saved), 0);
+  Supervisor supervisor(2);
+  std::thread interrupter([] {
+    WaitForChildren(2, "sleep");  // both have set their trap and exec'd sleep: TERM-proof
+    kill(getpid(), SIGINT);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    kill(getpid(), SIGINT);
+  });
+  double start = Now();
+  std::vector<RunRecord> records = supervisor.Run(specs);
+  interrupter.join();
+  EXPECT_LT(Now() - start, 60.0);
+  EXPECT_EQ(supervisor.interrupt_signal(), SIGINT);
+  for (const RunRecord& r : records) {
+    EXPECT_TRUE(r.interrupted);
+    EXPECT_TRUE(KilledBy(r, SIGKILL));
+  }
+  sigaction(SIGINT, &saved, nullptr);
+}
+
+TEST(Supervisor, IgnoredInterruptStaysIgnored) {
+  // A runner started under nohup keeps ignoring SIGHUP.
+  struct sigaction ignore, saved;
+  memset(&ignore, 0, sizeof ignore);
+  ignore.sa_handler = SIG_IGN;
+  ASSERT_EQ(sigaction(SIGHUP, &ignore, &saved), 0);
+  LaunchSpec spec = Spec("sleeps");
+  spec.env.push_back("FAKE_SLEEP_SECONDS=1");
+  Supervisor supervisor(1);
+  std::thread hup([] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    kill(getpid(), SIGHUP);
+  });
+  RunRecord r = supervisor.Run({spec})[0];
+  hup.join();
+  EXPECT_FALSE(supervisor.interrupted());
+  EXPECT_TRUE(Exited(r, 0));
+  EXPECT_FALSE(r.interrupted);
+  sigaction(SIGHUP, &saved, nullptr);
+}
+
+}  // namespace
+}  // namespace sigconform
