@@ -1,0 +1,569 @@
+"""sigconform driver for Python implementations (CPython 3.6+, PyPy 3.9+).
+
+Usage: INTERPRETER driver.py describe
+       INTERPRETER driver.py run [FILE]
+
+It implements spec/driver-protocol.md: it reads a case program, executes its steps against this
+interpreter's own `signal` module and streams one JSON record per observation. It only observes;
+the runner judges. Standard library only, and no syntax newer than Python 3.6.
+
+Standard output and standard error belong to the case: this file never writes to them, except
+for a usage error before any case has started.
+"""
+
+import builtins
+import enum
+import errno
+import json
+import math
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+
+PROTOCOL = 1
+
+# "t" in every record counts from here: the moment the driver was imported.
+START = time.monotonic()
+
+# The field names of signal.struct_siginfo, used when the type does not list them itself
+# (struct sequences gained __match_args__ only in 3.10).
+SIGINFO_FIELDS = ("si_signo", "si_code", "si_errno", "si_pid", "si_uid", "si_status", "si_band")
+
+
+def now():
+    """Seconds since the driver started (monotonic)."""
+    return time.monotonic() - START
+
+
+def platform_word():
+    """The case language's platform word for this interpreter's platform."""
+    plat = sys.platform
+    for word in ("linux", "darwin", "freebsd", "netbsd", "openbsd", "emscripten", "wasi"):
+        if plat.startswith(word):
+            return word
+    if plat in ("win32", "cygwin"):
+        return "windows"
+    return plat
+
+
+# --------------------------------------------------------------------------------------------
+# The observation stream
+# --------------------------------------------------------------------------------------------
+
+class _CaseExit(BaseException):
+    """Raised by the `exit` action once its step record is out; only the step loop's caller
+    turns it into sys.exit, so that no guard on the way mistakes it for a case exception."""
+
+    def __init__(self, code):
+        BaseException.__init__(self, code)
+        self.code = code
+
+
+class Stream(object):
+    """Writes records as JSON lines on one descriptor, one os.write per line.
+
+    Python-level signal handlers run in the main thread between bytecodes, so one may run (and
+    emit a record of its own, or raise) in the middle of emit(). Lines therefore go through a
+    per-thread queue: a handler that emits while its thread is already writing only queues its
+    line, and the outer emit writes it after the current one, so lines never interleave and the
+    lock is never taken twice by one thread. An exception a handler raises while a line is being
+    written is held until the line is complete, then re-raised.
+    """
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.dead = False  # set when the descriptor itself fails (reader gone, closed by the case)
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    def _queue(self):
+        local = self._local
+        if not hasattr(local, "queue"):
+            local.queue = []   # [encoded line, bytes already written] pairs, oldest first
+            local.busy = False
+        return local
+
+    def emit(self, ev, **fields):
+        record = {"ev": ev}
+        record.update(fields)
+        record["t"] = now()
+        line = (json.dumps(record, ensure_ascii=True, allow_nan=False) + "\n").encode("ascii")
+        local = self._queue()
+        local.queue.append([line, 0])
+        if local.busy:
+            return  # a handler interrupted this thread's own emit: that emit writes this line
+        local.busy = True
+        try:
+            held = self._drain(local.queue)
+        finally:
+            local.busy = False
+        if held:
+            raise held[0]
+
+    def _drain(self, queue):
+        """Write the queued lines; return the exceptions handlers raised meanwhile."""
+        held = []
+        while queue and not self.dead:
+            try:
+                with self._lock:
+                    while queue:
+                        item = queue[0]
+                        while item[1] < len(item[0]):
+                            item[1] += os.write(self.fd, item[0][item[1]:])
+                        queue.pop(0)
+            except BaseException as exc:
+                if isinstance(exc, OSError) and exc.errno is not None:
+                    # The stream itself failed (EPIPE, EBADF): nobody can read records any more.
+                    self.dead = True
+                else:
+                    held.append(exc)  # raised by a handler; finish the line first
+        if self.dead:
+            del queue[:]
+        return held
+
+
+# --------------------------------------------------------------------------------------------
+# Value and exception encoding (the protocol's tables "Value encoding" and "Exceptions")
+# --------------------------------------------------------------------------------------------
+
+def encode_float(x):
+    if math.isnan(x):
+        return {"float": "nan"}
+    if math.isinf(x):
+        return {"float": "inf" if x > 0 else "-inf"}
+    return {"float": x}
+
+
+def struct_field_names(value):
+    """Field names of a struct sequence or named tuple, or None when it is a plain tuple."""
+    cls = type(value)
+    names = getattr(value, "_fields", None)  # collections.namedtuple
+    if names is not None:
+        return list(names)
+    if not hasattr(cls, "n_fields") and not hasattr(cls, "n_sequence_fields"):
+        return None
+    names = getattr(cls, "__match_args__", None)  # struct sequences since 3.10
+    if names:
+        return list(names)
+    if cls.__name__ == "struct_siginfo":
+        return [n for n in SIGINFO_FIELDS if hasattr(value, n)]
+    # Older struct sequences: their visible fields are member descriptors, in definition order.
+    return [n for n, d in vars(cls).items()
+            if not n.startswith("_") and type(d).__name__ == "member_descriptor"]
+
+
+def set_sort_key(encoded_and_raw):
+    encoded, raw = encoded_and_raw
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return (0, float(raw), "")
+    return (1, 0.0, json.dumps(encoded, sort_keys=True))
+
+
+class Encoder(object):
+    """Turns Python values into the protocol's JSON values; knows the declared handlers."""
+
+    def __init__(self, handlers):
+        self.handlers = handlers  # name -> function, for identity look-up
+
+    def value(self, v):
+        if v is None or isinstance(v, (bool, str)):
+            return v
+        # Enum members before int: Signals.SIGINT must not read as 2.
+        if isinstance(v, enum.Enum) and isinstance(v, int):
+            return {"enum": type(v).__name__, "name": v.name, "value": int(v)}
+        if isinstance(v, int):
+            return int(v)
+        if isinstance(v, float):
+            return encode_float(v)
+        if isinstance(v, (bytes, bytearray)):
+            return {"bytes": bytes(v).hex()}
+        if isinstance(v, (set, frozenset)):
+            pairs = sorted(((self.value(x), x) for x in v), key=set_sort_key)
+            return {"set": [enc for enc, _ in pairs]}
+        if isinstance(v, tuple):
+            names = struct_field_names(v)
+            if names is not None:
+                return {"struct": type(v).__name__,
+                        "fields": dict((n, self.value(getattr(v, n))) for n in names)}
+            return {"tuple": [self.value(x) for x in v]}
+        if isinstance(v, list):
+            return [self.value(x) for x in v]
+        if callable(v):
+            for name, fn in self.handlers.items():
+                if fn is v:
+                    return {"handler": name}
+            if v is signal.default_int_handler:
+                return {"builtin": "default_int_handler"}
+            return {"callable": repr(v)}
+        return {"object": type(v).__name__, "repr": repr(v)}
+
+
+def public_name(cls):
+    """The name a class is reached by: its attribute in the signal module when it is one
+    (CPython 3.10+ names signal.ItimerError's class 'itimer_error'), else its __name__."""
+    if cls.__module__ == "signal":
+        for name in dir(signal):
+            if not name.startswith("_") and getattr(signal, name, None) is cls:
+                return name
+    return cls.__name__
+
+
+def encode_exception(exc):
+    number = getattr(exc, "errno", None)
+    name = errno.errorcode.get(number) if isinstance(number, int) else None
+    try:
+        message = str(exc)
+    except BaseException as inner:  # a broken __str__ must not hide the exception itself
+        message = "<str() failed: %s>" % type(inner).__name__
+    return {"type": public_name(type(exc)),
+            "mro": [public_name(c) for c in type(exc).__mro__ if c is not object],
+            "errno": name,
+            "message": message}
+
+
+# --------------------------------------------------------------------------------------------
+# The case
+# --------------------------------------------------------------------------------------------
+
+class Case(object):
+    """One case program being executed: its handlers, bindings, threads and event count."""
+
+    def __init__(self, program, stream):
+        self.program = program
+        self.stream = stream
+        self.bindings = {}
+        self.threads = {}   # case thread name -> threading.Thread
+        # Handler events so far. list.append is atomic, so handlers (main thread) and `wait`
+        # in any thread share it without a lock a handler could deadlock on.
+        self.events = []
+        self.handlers = {}
+        for name, decl in sorted(program.get("handlers", {}).items()):
+            self.handlers[name] = self.make_handler(name, decl)
+        self.encoder = Encoder(self.handlers)
+
+    # ---- threads -------------------------------------------------------------------------
+
+    def thread_name(self):
+        """The current thread as records name it: "main", its case name, or "other"."""
+        current = threading.current_thread()
+        if current is threading.main_thread():
+            return "main"
+        for name, th in list(self.threads.items()):
+            if th is current:
+                return name
+        return "other"
+
+    # ---- handlers ------------------------------------------------------------------------
+
+    def make_handler(self, name, decl):
+        """A real Python function doing what the declaration says, in the spec's order:
+        record, write, restore, raise."""
+        record = decl.get("record", True)
+        write = decl.get("write")
+        restore = decl.get("restore")
+        raise_name = decl.get("raise")
+
+        def handler(signum, frame):
+            if record:
+                try:
+                    signame = signal.Signals(signum).name
+                except (ValueError, AttributeError):
+                    signame = None  # e.g. a real-time signal: not a Signals member
+                self.stream.emit("handler", handler=name, signum=signum, signame=signame,
+                                 thread=self.thread_name(),
+                                 frame="none" if frame is None else "frame")
+                self.events.append(signum)
+            if write is not None:
+                # Resolved now, not at declaration: the descriptor is usually bound later.
+                os.write(self.arg(write["fd"]), self.arg(write["data"]))
+            if restore is not None:
+                signal.signal(signum, getattr(signal, restore))
+            if raise_name is not None:
+                raise getattr(builtins, raise_name)("raised by handler %r" % name)
+
+        handler.__name__ = "sigconform_handler_" + name
+        return handler
+
+    # ---- arguments -----------------------------------------------------------------------
+
+    def arg(self, a):
+        """Resolve one ARG of spec/case-format.md into a Python value."""
+        if isinstance(a, str):
+            if a.startswith("@@") or a.startswith("$$"):
+                return a[1:]
+            if a.startswith("@"):
+                return getattr(signal, a[1:])  # AttributeError is the step's observation
+            if a.startswith("$"):
+                if a[1:] not in self.bindings:
+                    raise NameError("name %r is not bound" % a[1:])
+                return self.bindings[a[1:]]
+            return a
+        if isinstance(a, list):
+            return [self.arg(x) for x in a]
+        if isinstance(a, dict):
+            if "float" in a:
+                return float(a["float"])  # also "inf", "-inf", "nan"
+            if "bytes" in a:
+                return bytes.fromhex(a["bytes"])
+            if "set" in a:
+                return set(self.arg(x) for x in a["set"])
+            if "tuple" in a:
+                return tuple(self.arg(x) for x in a["tuple"])
+            if "handler" in a:
+                if a["handler"] not in self.handlers:
+                    raise NameError("no handler named %r" % a["handler"])
+                return self.handlers[a["handler"]]
+            raise ValueError("unknown argument form %r" % (a,))
+        return a  # null, booleans, numbers
+
+    def bind(self, names, value):
+        if isinstance(names, str):
+            self.bindings[names] = value
+            return
+        values = tuple(value)
+        if len(values) != len(names):
+            raise ValueError("cannot bind %d values to %d names" % (len(values), len(names)))
+        for n, v in zip(names, values):
+            self.bindings[n] = v
+
+    # ---- actions: cmd_<do> (step, path, thread) -> value ----------------------------------
+
+    def cmd_call(self, step, path, thread):
+        fn = getattr(signal, step["call"])
+        args = [self.arg(a) for a in step.get("args", [])]
+        kwargs = dict((k, self.arg(v)) for k, v in step.get("kwargs", {}).items())
+        return fn(*args, **kwargs)
+
+    def cmd_kill(self, step, path, thread):
+        # The whole process, as kill(2) does; which thread runs the handler is the point.
+        os.kill(os.getpid(), self.arg(step["sig"]))
+
+    def cmd_parent_kill(self, step, path, thread):
+        self.stream.emit("request", op="kill", sig=step["sig"])
+
+    def cmd_wait(self, step, path, thread):
+        deadline = time.monotonic() + step["timeout"]
+        while len(self.events) < step["events"]:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            # Short slices: a signal either interrupts the sleep or is seen within 1 ms, and
+            # each return to Python code is a safe point where handlers run.
+            time.sleep(min(left, 0.001))
+        return len(self.events)
+
+    def cmd_burn_cpu(self, step, path, thread):
+        want = step.get("events")
+        begin = time.process_time()
+        # A Python loop, not a C one: the timers' handlers must get their safe points.
+        while time.process_time() - begin < step["seconds"]:
+            if want is not None and len(self.events) >= want:
+                break
+        return time.process_time() - begin
+
+    def cmd_sleep(self, step, path, thread):
+        time.sleep(step["seconds"])
+
+    def cmd_pipe(self, step, path, thread):
+        return os.pipe()
+
+    def cmd_socketpair(self, step, path, thread):
+        a, b = socket.socketpair()
+        # detach(): the descriptors outlive the socket objects and belong to the case now.
+        return (a.detach(), b.detach())
+
+    def cmd_close(self, step, path, thread):
+        os.close(self.arg(step["fd"]))
+
+    def cmd_read(self, step, path, thread):
+        return os.read(self.arg(step["fd"]), step["size"])
+
+    def cmd_write(self, step, path, thread):
+        return os.write(self.arg(step["fd"]), self.arg(step["data"]))
+
+    def cmd_set_blocking(self, step, path, thread):
+        os.set_blocking(self.arg(step["fd"]), step["blocking"])
+
+    def cmd_write_stdout(self, step, path, thread):
+        # Python's own sys.stdout: its buffering and BrokenPipeError are what cases observe.
+        sys.stdout.write(step["text"])
+        if step.get("flush", True):
+            sys.stdout.flush()
+
+    def cmd_stdout_to_devnull(self, step, path, thread):
+        # The documentation's SIGPIPE remedy: what is still buffered in sys.stdout goes to
+        # /dev/null at exit instead of failing a second time.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
+
+    def cmd_exit(self, step, path, thread):
+        code = step["code"]
+        if not isinstance(code, int):
+            raise TypeError("exit code must be an integer")
+        return _CaseExit(code)  # run_step emits the record, then raises it
+
+    def cmd_thread(self, step, path, thread):
+        name = step["name"]
+        th = threading.Thread(target=self.thread_main, name=name,
+                              args=(step["steps"], path + ".", name))
+        # Daemon: a case thread stuck in a blocking call must not keep the process alive
+        # after the main program has finished.
+        th.daemon = True
+        self.threads[name] = th
+        th.start()
+
+    def cmd_join(self, step, path, thread):
+        th = self.threads[step["name"]]
+        th.join(step["timeout"])
+        return not th.is_alive()
+
+    def cmd_ident(self, step, path, thread):
+        if step["thread"] == "main":
+            return threading.main_thread().ident
+        return self.threads[step["thread"]].ident
+
+    def cmd_check(self, step, path, thread):
+        return None
+
+    # ---- the step loop -------------------------------------------------------------------
+
+    def action_of(self, step):
+        return "call" if "call" in step else step.get("do")
+
+    def run_step(self, step, path, thread):
+        """Execute one step and emit its record. The action, the encoding of its value and
+        the binding share one guard, so an exception a handler raises right after the action
+        is observed in this step."""
+        exit_request = None
+        t0 = now()
+        try:
+            fn = getattr(self, "cmd_" + str(self.action_of(step)), None)
+            if fn is None:
+                raise NotImplementedError("action %r is not supported by this driver"
+                                          % self.action_of(step))
+            value = fn(step, path, thread)
+            if isinstance(value, _CaseExit):
+                exit_request, value = value, None
+            outcome = {"ok": True, "value": self.encoder.value(value)}
+            if "bind" in step:
+                self.bind(step["bind"], value)
+        except BaseException as exc:  # KeyboardInterrupt and SystemExit included
+            exit_request = None
+            outcome = {"ok": False, "exception": encode_exception(exc)}
+        t1 = now()
+        self.stream.emit("step", path=path, thread=thread, t0=t0, t1=t1, **outcome)
+        if exit_request is not None:
+            raise exit_request
+
+    def run_steps(self, steps, prefix, thread):
+        for index, step in enumerate(steps):
+            try:
+                self.run_step(step, prefix + str(index), thread)
+            except _CaseExit:
+                raise
+            except BaseException as exc:  # surfaced between steps or while emitting
+                self.stray(exc, thread)
+
+    def stray(self, exc, thread):
+        # Emitting may itself be interrupted by another raising handler; keep reporting.
+        while True:
+            try:
+                self.stream.emit("stray", exception=encode_exception(exc), thread=thread)
+                return
+            except _CaseExit:
+                raise
+            except BaseException as again:
+                exc = again
+
+    def thread_main(self, steps, prefix, name):
+        try:
+            self.run_steps(steps, prefix, name)
+        except _CaseExit as request:
+            sys.exit(request.code)  # ends this thread only, as sys.exit does in a thread
+        except BaseException as exc:
+            self.stray(exc, name)
+
+    def run(self):
+        """Run the main program. Returns normally after `done`; raises _CaseExit for `exit`."""
+        self.stream.emit("start", protocol=PROTOCOL, case=self.program.get("case"))
+        self.run_steps(self.program["steps"], "", "main")
+        try:
+            self.stream.emit("done")
+        except _CaseExit:
+            raise
+        except BaseException as exc:  # raised by a handler once the line was out: not again
+            self.stray(exc, "main")
+
+
+# --------------------------------------------------------------------------------------------
+# Commands
+# --------------------------------------------------------------------------------------------
+
+OPERATIONS = ["call"] + sorted(n[len("cmd_"):] for n in dir(Case)
+                               if n.startswith("cmd_") and n != "cmd_call")
+
+
+def open_stream():
+    fd = os.environ.get("SIGCONFORM_OBS_FD")
+    if fd is None:
+        return Stream(1)  # hand use: records on standard output
+    fd = int(fd)
+    # Programs the case might start must not hold the stream open.
+    os.set_inheritable(fd, False)
+    return Stream(fd)
+
+
+def read_program(argv):
+    if len(argv) > 2:
+        with open(argv[2], "rb") as f:
+            data = f.read()
+    else:
+        fd = os.environ.get("SIGCONFORM_CASE_FD")
+        if fd is None:
+            raise SystemExit("driver.py run: no FILE and no SIGCONFORM_CASE_FD")
+        with os.fdopen(int(fd), "rb") as f:
+            data = f.read()
+    return json.loads(data.decode("utf-8"))
+
+
+def cmd_describe(stream):
+    uname = os.uname() if hasattr(os, "uname") else None
+    if uname is not None:
+        machine = uname.machine
+    else:
+        import platform
+        machine = platform.machine()
+    word = platform_word()
+    stream.emit("describe", protocol=PROTOCOL,
+                implementation=sys.implementation.name,
+                language_version="%d.%d.%d" % tuple(sys.version_info[:3]),
+                platform=word,
+                kernel=uname.release if word == "linux" and uname is not None else None,
+                machine=machine,
+                executable=sys.executable,
+                names=sorted(n for n in dir(signal) if not n.startswith("_")),
+                operations=OPERATIONS)
+
+
+def main(argv):
+    if len(argv) < 2 or argv[1] not in ("describe", "run"):
+        raise SystemExit("usage: driver.py describe | driver.py run [FILE]")
+    stream = open_stream()
+    if argv[1] == "describe":
+        cmd_describe(stream)
+        return
+    case = Case(read_program(argv), stream)
+    try:
+        case.run()
+    except _CaseExit as request:
+        sys.exit(request.code)  # Python's normal shutdown follows, flush of stdout included
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,664 @@
+"""Tests of the Python driver (adapters/python/driver.py) against spec/driver-protocol.md.
+
+Most tests run the driver as the runner does: a real subprocess with the observation pipe on
+descriptor 3 and the case program on descriptor 4, for every interpreter found here (Debian's
+CPython always; PyPy and an old CPython 3.6 when installed). A few test the stream and the
+encoder in-process, where a race can be staged deterministically.
+
+Timing assertions are deliberately loose: these tests must hold on a machine whose cores are
+all busy.
+"""
+
+import collections
+import glob
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import subprocess
+import threading
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DRIVER = os.path.join(HERE, "driver.py")
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+# Generous: a loaded two-core machine can take seconds to start PyPy.
+RUN_TIMEOUT = 120
+
+
+def _interpreters():
+    """(id, path or None, reason when absent) for each interpreter the driver must support."""
+    pypy = shutil.which("pypy3") or ("/usr/bin/pypy3" if os.path.exists("/usr/bin/pypy3") else None)
+    old = sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.6*/bin/python3")))
+    return [
+        ("cpython", "/usr/bin/python3", None),
+        ("pypy3", pypy, "pypy3 is not installed"),
+        ("cpython3.6", old[-1] if old else None, "no CPython 3.6 under ~/.pyenv"),
+    ]
+
+
+@pytest.fixture(params=[pytest.param(i, id=i[0]) for i in _interpreters()])
+def interp(request):
+    name, path, reason = request.param
+    if path is None:
+        pytest.skip(reason)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# Running the driver as the runner does
+# ---------------------------------------------------------------------------------------------
+
+Run = collections.namedtuple("Run", "records returncode stdout stderr pid")
+
+
+def _child_fds(obs_w, case_r):
+    """In the child, before exec: put the stream on 3 and the program on 4, as the runner does.
+    Both are first moved above 10 so that neither dup2 can clobber the other."""
+    import fcntl
+    high_obs = fcntl.fcntl(obs_w, fcntl.F_DUPFD, 10)
+    high_case = fcntl.fcntl(case_r, fcntl.F_DUPFD, 10)
+    os.dup2(high_obs, 3)
+    os.dup2(high_case, 4)
+    os.close(high_obs)
+    os.close(high_case)
+
+
+def run_driver(interp, args, program=None, broken_stdout=False):
+    """Start `interp driver.py ARGS`, hand it PROGRAM on fd 4, collect the records from fd 3.
+    With BROKEN_STDOUT, standard output is a pipe whose reader is gone, as the runner's
+    `"stdout": "broken"` leaves it."""
+    obs_r, obs_w = os.pipe()
+    case_r, case_w = os.pipe()
+    stdout = subprocess.PIPE
+    if broken_stdout:
+        dead_r, stdout = os.pipe()
+        os.close(dead_r)
+    # A controlled environment, as the runner gives: PYTHONUNBUFFERED (set in some shells)
+    # changes what a case observes of standard output.
+    env = dict((k, v) for k, v in os.environ.items() if not k.startswith("PYTHON"))
+    env["SIGCONFORM_OBS_FD"] = "3"
+    if program is not None:
+        env["SIGCONFORM_CASE_FD"] = "4"
+    try:
+        proc = subprocess.Popen(
+            [interp, DRIVER] + args, stdin=subprocess.DEVNULL, stdout=stdout,
+            stderr=subprocess.PIPE, env=env, pass_fds=(3, 4),
+            preexec_fn=lambda: _child_fds(obs_w, case_r))
+    finally:
+        os.close(obs_w)
+        os.close(case_r)
+        if broken_stdout:
+            os.close(stdout)
+    chunks = []
+    reader = threading.Thread(target=_read_all, args=(obs_r, chunks))
+    reader.start()
+    with os.fdopen(case_w, "wb") as f:
+        if program is not None:
+            f.write(json.dumps(program).encode())
+    try:
+        out, err = proc.communicate(timeout=RUN_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise
+    reader.join(RUN_TIMEOUT)
+    os.close(obs_r)
+    data = b"".join(chunks)
+    assert data == b"" or data.endswith(b"\n"), "the stream must end on a whole record"
+    records = [json.loads(line) for line in data.decode("utf-8").splitlines()]
+    return Run(records, proc.returncode, out, err, proc.pid)
+
+
+def _read_all(fd, chunks):
+    while True:
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return
+        chunks.append(chunk)
+
+
+def run_case(interp, steps, handlers=None, case="test/case", broken_stdout=False):
+    program = {"protocol": 1, "case": case, "steps": steps}
+    if handlers is not None:
+        program["handlers"] = handlers
+    return run_driver(interp, ["run"], program, broken_stdout=broken_stdout)
+
+
+def step_records(run):
+    return dict((r["path"], r) for r in run.records if r["ev"] == "step")
+
+
+def value_of(run, path):
+    rec = step_records(run)[path]
+    assert rec["ok"], "step %s raised %r" % (path, rec.get("exception"))
+    return rec["value"]
+
+
+def exception_of(run, path):
+    rec = step_records(run)[path]
+    assert not rec["ok"], "step %s returned %r" % (path, rec.get("value"))
+    return rec["exception"]
+
+
+def ask(interp, code):
+    """Evaluate a Python expression in INTERP (what the driver should have reported)."""
+    return json.loads(subprocess.check_output([interp, "-c", "import json, os, signal, sys; "
+                                               "print(json.dumps(%s))" % code]))
+
+
+def sig(name, value):
+    return {"enum": "Signals", "name": name, "value": value}
+
+
+# ---------------------------------------------------------------------------------------------
+# describe
+# ---------------------------------------------------------------------------------------------
+
+def _spec_actions():
+    """Every step action of the case language, read from its schema: the driver must support
+    them all, and a new action in the spec fails this test until the driver has it."""
+    with open(os.path.join(ROOT, "spec", "case.schema.json")) as f:
+        schema = json.load(f)
+    actions = ["call"]
+    for variant in schema["$defs"]["action"]["oneOf"]:
+        do = variant["properties"]["do"]
+        actions += do["enum"] if "enum" in do else [do["const"]]
+    return actions
+
+
+ALL_ACTIONS = _spec_actions()
+
+
+def test_describe_reports_the_interpreter(interp):
+    run = run_driver(interp, ["describe"])
+    assert run.returncode == 0
+    assert run.stdout == b"" and run.stderr == b""
+    [rec] = run.records
+    truth = ask(interp, "[sys.implementation.name, list(sys.version_info[:3]), os.uname().release,"
+                        " os.uname().machine, sys.executable,"
+                        " sorted(n for n in dir(signal) if not n.startswith('_'))]")
+    assert rec["ev"] == "describe" and rec["protocol"] == 1
+    assert rec["implementation"] == truth[0]
+    assert rec["language_version"] == "%d.%d.%d" % tuple(truth[1])
+    assert rec["platform"] == "linux"
+    assert rec["kernel"] == truth[2]
+    assert rec["machine"] == truth[3]
+    assert rec["executable"] == truth[4]
+    assert rec["names"] == truth[5]
+    assert {"SIGINT", "signal", "Signals", "ItimerError"} <= set(rec["names"])
+    assert sorted(rec["operations"]) == sorted(ALL_ACTIONS)
+    assert isinstance(rec["t"], float) and rec["t"] >= 0
+
+
+# ---------------------------------------------------------------------------------------------
+# run: the stream's framing
+# ---------------------------------------------------------------------------------------------
+
+def test_start_first_done_last_and_stdout_untouched(interp):
+    run = run_case(interp, [{"do": "check"}, {"call": "getsignal", "args": ["@SIGUSR1"]},
+                            {"do": "pipe"}], case="framing/start-done")
+    assert run.returncode == 0
+    assert run.stdout == b"" and run.stderr == b""
+    evs = [r["ev"] for r in run.records]
+    assert evs == ["start", "step", "step", "step", "done"]
+    assert run.records[0] == dict(run.records[0], protocol=1, case="framing/start-done")
+    for r in run.records:
+        assert isinstance(r["t"], float)
+    for r in run.records[1:4]:
+        assert r["thread"] == "main" and r["t0"] <= r["t1"]
+    assert [r["path"] for r in run.records[1:4]] == ["0", "1", "2"]
+
+
+def test_write_stdout_goes_through_python_stdout(interp):
+    run = run_case(interp, [{"do": "write_stdout", "text": "hello "},
+                            {"do": "write_stdout", "text": "world", "flush": False}])
+    assert run.returncode == 0
+    assert run.stdout == b"hello world"  # the unflushed part is flushed by Python at exit
+    assert value_of(run, "0") is None
+
+
+def test_unflushed_stdout_is_lost_when_the_process_is_killed(interp):
+    # Proves the text sits in Python's own buffer: a driver that wrote to fd 1 directly
+    # would leave it in the pipe.
+    run = run_case(interp, [{"do": "write_stdout", "text": "lost", "flush": False},
+                            {"do": "kill", "sig": "@SIGKILL"}])
+    assert run.returncode == -signal.SIGKILL
+    assert run.stdout == b""
+    assert [r["ev"] for r in run.records] == ["start", "step"]
+
+
+def test_broken_stdout_raises_broken_pipe_error_in_the_step(interp):
+    run = run_case(interp, [{"do": "write_stdout", "text": "x" * 10, "flush": True},
+                            {"do": "check"}], broken_stdout=True)
+    exc = exception_of(run, "0")
+    assert exc["type"] == "BrokenPipeError" and exc["errno"] == "EPIPE"
+    assert value_of(run, "1") is None
+    assert run.records[-1]["ev"] == "done"
+
+
+def test_exit_step_is_recorded_before_the_exit(interp):
+    run = run_case(interp, [{"do": "write_stdout", "text": "bye", "flush": False},
+                            {"do": "exit", "code": 7},
+                            {"do": "check"}])
+    assert run.returncode == 7
+    assert run.stdout == b"bye"
+    assert [r["ev"] for r in run.records] == ["start", "step", "step"]
+    assert run.records[-1]["path"] == "1" and run.records[-1]["ok"] is True
+
+
+def test_parent_kill_emits_a_request(interp):
+    run = run_case(interp, [{"do": "parent_kill", "sig": "SIGUSR2"}])
+    req = [r for r in run.records if r["ev"] == "request"]
+    assert len(req) == 1
+    assert req[0]["op"] == "kill" and req[0]["sig"] == "SIGUSR2"
+    # The request precedes the step's own record.
+    evs = [r["ev"] for r in run.records]
+    assert evs.index("request") < evs.index("step")
+    assert value_of(run, "0") is None
+
+
+def test_unknown_action_is_not_implemented_and_the_case_goes_on(interp):
+    run = run_case(interp, [{"do": "teleport"}, {"do": "check"}])
+    exc = exception_of(run, "0")
+    assert exc["type"] == "NotImplementedError"
+    assert "teleport" in exc["message"]
+    assert value_of(run, "1") is None
+    assert run.records[-1]["ev"] == "done"
+
+
+# ---------------------------------------------------------------------------------------------
+# Value encoding
+# ---------------------------------------------------------------------------------------------
+
+def test_value_encoding_of_module_results(interp):
+    run = run_case(interp, [
+        {"call": "Signals", "args": [2]},                                         # 0 enum
+        {"call": "alarm", "args": [0]},                                           # 1 int
+        {"call": "siginterrupt", "args": ["@SIGUSR1", False]},                    # 2 None
+        {"call": "pthread_sigmask", "args": ["@SIG_BLOCK",
+                                             {"set": ["@SIGUSR2", "@SIGHUP", "@SIGRTMAX"]}]},  # 3
+        {"call": "pthread_sigmask", "args": ["@SIG_SETMASK", {"set": []}]},       # 4 set
+        {"call": "getsignal", "args": ["@SIGUSR1"]},                              # 5 Handlers
+        {"call": "getsignal", "args": ["@SIGINT"]},                               # 6 builtin
+        {"call": "setitimer", "args": ["@ITIMER_REAL", {"float": 100}]},          # 7 tuple
+        {"call": "getitimer", "args": ["@ITIMER_REAL"]},                          # 8 tuple
+        {"call": "setitimer", "args": ["@ITIMER_REAL", 0]},                       # 9
+        {"do": "pipe", "bind": ["r", "w"]},                                       # 10
+        {"do": "write", "fd": "$w", "data": {"bytes": "00ff41"}},                 # 11 int
+        {"do": "read", "fd": "$r", "size": 10},                                   # 12 bytes
+        {"call": "signal", "args": ["@SIGUSR1", {"handler": "h"}]},               # 13
+        {"call": "getsignal", "args": ["@SIGUSR1"]},                              # 14 handler
+        {"call": "Sigmasks", "args": ["@SIG_UNBLOCK"]},                           # 15 enum
+        {"call": "valid_signals"},                                                # 16 set
+        {"call": "strsignal", "args": ["@SIGINT"]},                               # 17 str
+    ], handlers={"h": {}})
+    assert value_of(run, "0") == sig("SIGINT", 2)
+    assert value_of(run, "1") == 0
+    assert value_of(run, "2") is None
+    assert value_of(run, "3") == {"set": []}
+    # Sorted by value: a set of {1, 12, 64} iterates as 64, 1, 12 in CPython.
+    assert value_of(run, "4") == {"set": [sig("SIGHUP", 1), sig("SIGUSR2", 12),
+                                          sig("SIGRTMAX", signal.SIGRTMAX)]}
+    assert value_of(run, "5") == {"enum": "Handlers", "name": "SIG_DFL", "value": 0}
+    assert value_of(run, "6") == {"builtin": "default_int_handler"}
+    assert value_of(run, "7") == {"tuple": [{"float": 0.0}, {"float": 0.0}]}
+    remaining = value_of(run, "8")["tuple"]
+    assert list(remaining[0]) == ["float"] and 0 < remaining[0]["float"] <= 100
+    assert remaining[1] == {"float": 0.0}
+    assert value_of(run, "10")["tuple"][0] != value_of(run, "10")["tuple"][1]
+    assert all(type(fd) is int for fd in value_of(run, "10")["tuple"])
+    assert value_of(run, "11") == 3
+    assert value_of(run, "12") == {"bytes": "00ff41"}
+    assert value_of(run, "14") == {"handler": "h"}
+    assert value_of(run, "15") == {"enum": "Sigmasks", "name": "SIG_UNBLOCK", "value": 1}
+    names = ask(interp, "dir(signal)")
+    if "valid_signals" in names:  # new in 3.8
+        valid = value_of(run, "16")["set"]
+        assert sig("SIGINT", 2) in valid
+        ints = [v if isinstance(v, int) else v["value"] for v in valid]
+        assert ints == sorted(ints)
+    if "strsignal" in names:  # new in 3.8
+        assert value_of(run, "17") == ask(interp, "signal.strsignal(signal.SIGINT)")
+    else:
+        assert exception_of(run, "17")["type"] == "AttributeError"
+
+
+def test_struct_siginfo_keeps_its_field_names(interp):
+    run = run_case(interp, [
+        {"call": "pthread_sigmask", "args": ["@SIG_BLOCK", {"set": ["@SIGUSR1"]}]},
+        {"do": "kill", "sig": "@SIGUSR1"},
+        {"call": "sigwaitinfo", "args": [{"set": ["@SIGUSR1"]}]},
+    ])
+    if "sigwaitinfo" not in ask(interp, "dir(signal)"):
+        # PyPy 3.9 has no sigwaitinfo: the driver must say so, not fail.
+        exc = exception_of(run, "2")
+        assert exc["type"] == "AttributeError" and "sigwaitinfo" in exc["message"]
+        return
+    info = value_of(run, "2")
+    assert info["struct"] == "struct_siginfo"
+    fields = info["fields"]
+    assert sorted(fields) == sorted(["si_signo", "si_code", "si_errno", "si_pid", "si_uid",
+                                     "si_status", "si_band"])
+    assert fields["si_signo"] == 10  # a plain int here, not a Signals member
+    assert fields["si_pid"] == run.pid
+    assert fields["si_uid"] == os.getuid()
+
+
+def test_arguments_literals_bindings_and_escapes(interp):
+    run = run_case(interp, [
+        {"call": "Signals", "args": ["@@SIGINT"]},                  # 0 the literal "@SIGINT"
+        {"call": "Signals", "args": ["$$x"]},                       # 1 the literal "$x"
+        {"call": "Signals", "args": ["$nothing"]},                  # 2 unbound
+        {"call": "getsignal", "args": ["@SIGNOPE"]},                # 3 no such attribute
+        {"call": "alarm", "args": [0], "bind": "zero"},             # 4
+        {"call": "Signals", "args": ["$zero"]},                     # 5 Signals(0) is invalid
+        {"call": "Signals", "args": [{"tuple": [1]}], "bind": "t"},  # 6 raises: t unbound
+        {"call": "alarm", "args": ["$t"]},                          # 7
+        {"do": "socketpair", "bind": ["a", "b"]},                   # 8
+        {"do": "write", "fd": "$a", "data": {"bytes": "68"}},       # 9
+        {"do": "read", "fd": "$b", "size": 1},                      # 10
+        {"do": "close", "fd": "$a"},                                # 11
+        {"do": "read", "fd": "$b", "size": 1},                      # 12 EOF once a is closed
+        {"do": "set_blocking", "fd": "$b", "blocking": False},      # 13
+        {"do": "read", "fd": "$a", "size": 1},                      # 14 EBADF
+        {"call": "setitimer", "args": ["@ITIMER_REAL", {"float": "inf"}]},  # 15
+    ])
+    assert "'@SIGINT'" in exception_of(run, "0")["message"]
+    assert "'$x'" in exception_of(run, "1")["message"]
+    assert exception_of(run, "2")["type"] == "NameError"
+    assert "nothing" in exception_of(run, "2")["message"]
+    assert exception_of(run, "3")["type"] == "AttributeError"
+    assert "SIGNOPE" in exception_of(run, "3")["message"]
+    assert exception_of(run, "5")["type"] == "ValueError"
+    assert exception_of(run, "7")["type"] == "NameError"
+    assert value_of(run, "10") == {"bytes": "68"}
+    assert value_of(run, "12") == {"bytes": ""}
+    assert value_of(run, "13") is None
+    ebadf = exception_of(run, "14")
+    assert ebadf["errno"] == "EBADF" and ebadf["mro"][0] == "OSError"
+    # An infinite float reaches the module (which refuses it one way or another).
+    assert not step_records(run)["15"]["ok"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Exceptions
+# ---------------------------------------------------------------------------------------------
+
+def test_itimer_error_is_an_oserror_with_errno(interp):
+    run = run_case(interp, [{"call": "setitimer", "args": ["@ITIMER_REAL", -1]}])
+    exc = exception_of(run, "0")
+    # CPython 3.10+ names the class "itimer_error"; the driver reports the documented name,
+    # the one the signal module exports it under.
+    assert exc["type"] == "ItimerError"
+    assert exc["mro"] == ["ItimerError", "OSError", "Exception", "BaseException"]
+    assert exc["errno"] == "EINVAL"
+    assert "Invalid argument" in exc["message"]
+
+
+def test_stdout_to_devnull_quiets_the_second_broken_pipe(interp):
+    # The documentation's pattern: after BrokenPipeError on stdout, point it at /dev/null so
+    # that the flush at exit does not fail again.
+    run = run_case(interp, [{"do": "write_stdout", "text": "y\n"},
+                            {"do": "stdout_to_devnull"},
+                            {"do": "exit", "code": 1}], broken_stdout=True)
+    assert exception_of(run, "0")["type"] == "BrokenPipeError"
+    assert run.returncode == 1
+    assert b"BrokenPipeError" not in run.stderr
+
+
+def test_keyboard_interrupt_is_not_an_exception(interp):
+    run = run_case(interp, [{"do": "kill", "sig": "@SIGINT"}, {"do": "check"}])
+    exc = exception_of(run, "0")
+    assert exc["type"] == "KeyboardInterrupt"
+    assert exc["mro"] == ["KeyboardInterrupt", "BaseException"]
+    assert "Exception" not in exc["mro"]
+    assert exc["errno"] is None
+    assert run.records[-1]["ev"] == "done" and run.returncode == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Handlers, threads, waiting
+# ---------------------------------------------------------------------------------------------
+
+def handler_records(run):
+    return [r for r in run.records if r["ev"] == "handler"]
+
+
+def test_handler_runs_in_main_even_when_a_case_thread_sends(interp):
+    run = run_case(interp, [
+        {"call": "signal", "args": ["@SIGUSR1", {"handler": "h"}]},   # 0
+        {"do": "ident", "thread": "main", "bind": "main"},            # 1
+        {"do": "thread", "name": "worker", "steps": [                 # 2
+            {"do": "ident", "thread": "worker"},                      # 2.0
+            {"call": "pthread_kill", "args": ["$main", "@SIGUSR1"]},  # 2.1
+        ]},
+        {"do": "wait", "events": 1, "timeout": 60},                   # 3
+        {"do": "join", "name": "worker", "timeout": 60},              # 4
+    ], handlers={"h": {"record": True}})
+    assert value_of(run, "3") == 1
+    assert value_of(run, "4") is True
+    [ev] = handler_records(run)
+    assert ev["handler"] == "h" and ev["signum"] == 10 and ev["signame"] == "SIGUSR1"
+    assert ev["thread"] == "main" and ev["frame"] == "frame"
+    steps = step_records(run)
+    assert steps["2.0"]["thread"] == "worker" and steps["2.1"]["thread"] == "worker"
+    assert steps["2.1"]["ok"]
+    assert type(steps["1"]["value"]) is int and steps["2.0"]["value"] != steps["1"]["value"]
+
+
+def test_raising_handler_is_attributed_to_the_kill_step(interp):
+    run = run_case(interp, [
+        {"call": "signal", "args": ["@SIGUSR1", {"handler": "boom"}]},
+        {"do": "kill", "sig": "@SIGUSR1"},
+        {"do": "check"},
+    ], handlers={"boom": {"raise": "ValueError"}})
+    exc = exception_of(run, "1")
+    assert exc["type"] == "ValueError" and "boom" in exc["message"]
+    assert value_of(run, "2") is None
+    assert [r["ev"] for r in run.records if r["ev"] == "stray"] == []
+    assert len(handler_records(run)) == 1  # record defaults to true
+
+
+def test_handler_writes_then_restores(interp):
+    run = run_case(interp, [
+        {"do": "pipe", "bind": ["r", "w"]},
+        {"call": "signal", "args": ["@SIGUSR2", {"handler": "h"}]},
+        {"do": "kill", "sig": "@SIGUSR2"},
+        {"do": "read", "fd": "$r", "size": 10},
+        {"call": "getsignal", "args": ["@SIGUSR2"]},
+    ], handlers={"h": {"record": False, "write": {"fd": "$w", "data": {"bytes": "2a"}},
+                       "restore": "SIG_IGN"}})
+    assert value_of(run, "2") is None
+    assert value_of(run, "3") == {"bytes": "2a"}
+    assert value_of(run, "4") == {"enum": "Handlers", "name": "SIG_IGN", "value": 1}
+    assert handler_records(run) == []
+
+
+def test_wait_ends_on_the_event_not_the_timeout(interp):
+    run = run_case(interp, [
+        {"call": "signal", "args": ["@SIGUSR1", {"handler": "h"}]},
+        {"do": "ident", "thread": "main", "bind": "main"},
+        {"do": "thread", "name": "late", "steps": [
+            {"do": "sleep", "seconds": 0.2},
+            {"call": "pthread_kill", "args": ["$main", "@SIGUSR1"]},
+        ]},
+        {"do": "wait", "events": 1, "timeout": 100},
+        {"do": "wait", "events": 2, "timeout": 0.3},
+    ], handlers={"h": {}})
+    early = step_records(run)["3"]
+    assert early["value"] == 1
+    assert early["t1"] - early["t0"] < 30  # far below the 100 s timeout, even under load
+    late = step_records(run)["4"]
+    assert late["value"] == 1  # the timeout passed with only one event
+    assert late["t1"] - late["t0"] >= 0.3
+
+
+def test_burn_cpu_burns_process_time(interp):
+    run = run_case(interp, [{"do": "burn_cpu", "seconds": 0.05}])
+    burnt = value_of(run, "0")
+    assert list(burnt) == ["float"] and burnt["float"] >= 0.05
+
+
+def test_burn_cpu_stops_on_events(interp):
+    run = run_case(interp, [
+        {"call": "signal", "args": ["@SIGPROF", {"handler": "h"}]},
+        {"call": "setitimer", "args": ["@ITIMER_PROF", {"float": 0.01}, {"float": 0.01}]},
+        {"do": "burn_cpu", "seconds": 100, "events": 2},
+        {"call": "setitimer", "args": ["@ITIMER_PROF", 0]},
+    ], handlers={"h": {}})
+    burnt = value_of(run, "2")["float"]
+    assert burnt < 50
+    assert len(handler_records(run)) >= 2
+    assert all(r["signame"] == "SIGPROF" for r in handler_records(run))
+
+
+def test_sleep_returns_none_after_the_time(interp):
+    run = run_case(interp, [{"do": "sleep", "seconds": 0.05}])
+    rec = step_records(run)["0"]
+    assert rec["value"] is None and rec["t1"] - rec["t0"] >= 0.05
+
+
+def test_join_times_out_on_a_blocked_thread(interp):
+    run = run_case(interp, [
+        {"do": "pipe", "bind": ["r", "w"]},
+        {"do": "thread", "name": "stuck", "steps": [{"do": "read", "fd": "$r", "size": 1}]},
+        {"do": "join", "name": "stuck", "timeout": 0.1},
+    ])
+    assert value_of(run, "2") is False
+    # The daemon thread does not keep the process alive after `done`.
+    assert run.records[-1]["ev"] == "done" and run.returncode == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# In-process: the stream and the guards, where a race can be staged exactly
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def drv():
+    spec = importlib.util.spec_from_file_location("sigconform_driver", DRIVER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _lines(fd):
+    os.set_blocking(fd, False)
+    try:
+        data = os.read(fd, 1 << 20)
+    except BlockingIOError:
+        data = b""
+    return [json.loads(x) for x in data.decode().splitlines()]
+
+
+def test_stream_keeps_lines_whole_when_a_handler_emits_and_raises_mid_write(drv, monkeypatch):
+    r, w = os.pipe()
+    stream = drv.Stream(w)
+    real_write = os.write
+    staged = []
+
+    def write_once_interrupted(fd, data):
+        # The first call is interrupted before writing anything (EINTR): the handler runs
+        # inside it, emits its own record and raises. Later calls write a few bytes at a
+        # time, as a full pipe may.
+        if not staged:
+            staged.append(True)
+            stream.emit("handler", handler="h")
+            raise KeyboardInterrupt("from the handler")
+        return real_write(fd, bytes(data[:7]))
+
+    monkeypatch.setattr(drv.os, "write", write_once_interrupted)
+    outcome = []
+
+    def emit_step():
+        try:
+            stream.emit("step", path="0")
+        except BaseException as exc:
+            outcome.append(exc)
+
+    # In a helper thread, so that a stream that deadlocks on its own lock fails the test
+    # instead of hanging it.
+    worker = threading.Thread(target=emit_step, daemon=True)
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive(), "emit deadlocked when a handler emitted inside it"
+    assert len(outcome) == 1 and isinstance(outcome[0], KeyboardInterrupt)
+    # Both lines are out, whole and in order, before the exception surfaced.
+    assert [x["ev"] for x in _lines(r)] == ["step", "handler"]
+    os.close(r)
+    os.close(w)
+
+
+def test_stream_survives_a_closed_reader(drv):
+    r, w = os.pipe()
+    os.close(r)
+    stream = drv.Stream(w)
+    old = signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    try:
+        stream.emit("start")  # EPIPE: dropped, not raised
+        stream.emit("done")
+    finally:
+        signal.signal(signal.SIGPIPE, old)
+    assert stream.dead
+    os.close(w)
+
+
+def test_exception_outside_a_step_is_a_stray_record(drv):
+    r, w = os.pipe()
+
+    class FlakyStream(drv.Stream):
+        """Raises once after writing the first step record, as a handler would."""
+        failed = False
+
+        def emit(self, ev, **fields):
+            drv.Stream.emit(self, ev, **fields)
+            if ev == "step" and not self.failed:
+                self.failed = True
+                raise RuntimeError("handler between steps")
+
+    case = drv.Case({"case": "x/y", "steps": [{"do": "check"}, {"do": "check"}]}, FlakyStream(w))
+    case.run()
+    recs = _lines(r)
+    assert [x["ev"] for x in recs] == ["start", "step", "stray", "step", "done"]
+    assert recs[2]["exception"]["type"] == "RuntimeError" and recs[2]["thread"] == "main"
+    os.close(r)
+    os.close(w)
+
+
+def test_obs_fd_is_made_non_inheritable(drv, monkeypatch):
+    r, w = os.pipe()
+    os.set_inheritable(w, True)
+    monkeypatch.setenv("SIGCONFORM_OBS_FD", str(w))
+    stream = drv.open_stream()
+    assert stream.fd == w and not os.get_inheritable(w)
+    os.close(r)
+    os.close(w)
+
+
+def test_encoder_covers_every_kind(drv):
+    def h(signum, frame):
+        pass
+
+    enc = drv.Encoder({"h": h})
+    SI = collections.namedtuple("SI", "a b")
+    assert enc.value(True) is True and enc.value(None) is None and enc.value(3) == 3
+    assert enc.value(signal.SIGINT) == {"enum": "Signals", "name": "SIGINT", "value": 2}
+    assert enc.value(float("inf")) == {"float": "inf"}
+    assert enc.value(float("-inf")) == {"float": "-inf"}
+    assert enc.value(float("nan")) == {"float": "nan"}
+    assert enc.value(0.5) == {"float": 0.5}
+    assert enc.value(b"\x00\xff") == {"bytes": "00ff"}
+    # frozenset({64, 1, 12}) iterates 64 first: the encoding sorts by value.
+    assert enc.value(frozenset([64, signal.SIGUSR2, 1])) == {
+        "set": [1, {"enum": "Signals", "name": "SIGUSR2", "value": 12}, 64]}
+    assert enc.value([1, (2,)]) == [1, {"tuple": [2]}]
+    assert enc.value(h) == {"handler": "h"}
+    assert enc.value(signal.default_int_handler) == {"builtin": "default_int_handler"}
+    assert enc.value(len) == {"callable": repr(len)}
+    assert enc.value(SI(1, 2)) == {"struct": "SI", "fields": {"a": 1, "b": 2}}
+    assert enc.value(os.stat_result(tuple(range(10))))["struct"] == "stat_result"
+    assert enc.value(object())["object"] == "object"
+    assert enc.value(1j) == {"object": "complex", "repr": "1j"}
