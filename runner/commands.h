@@ -41,6 +41,23 @@ int ListCommand(const std::string& cases_dir, const std::vector<std::string>& fi
 // `sigconform describe`: prints each implementation's describe record as indented JSON.
 int DescribeCommand(const std::vector<std::string>& impl_specs);
 
+// Options of `sigconform coverage`.
+struct CoverageOptions {
+  std::string rules_dir;  // spec/rules of the source tree by default
+  std::string cases_dir;  // the catalog
+  std::string json_path;  // where to write the machine-readable index; "" for none
+};
+
+// `sigconform coverage`: reads the rules of spec/rules/*.md and the catalog, prints every rule
+// with the cases that check it, the rules no case checks, and the totals. Returns kExitOk when
+// every rule is covered, kExitFailures when some is not, kExitUsage when a rule file or a case
+// is malformed or a case cites a rule id that does not exist (the catalog must never cite
+// unknown rules).
+int CoverageCommand(const CoverageOptions& options);
+
+// The default rules directory: <source root>/spec/rules.
+std::string DefaultRulesDir();
+
 // The default catalog: <source root>/cases (SIGCONFORM_SOURCE_ROOT, overridable by the
 // environment variable of that name).
 std::string DefaultCasesDir();

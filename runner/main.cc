@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   run_cmd->add_option("--json", run.json_path, "write the JSON report to this file");
   run_cmd->add_option("--out", run.out_dir,
-                      "write report.json, junit.xml and summary.md into this directory "
+                      "write report.json, junit.xml, summary.md and matrix.html into this directory "
                       "(default, when neither --json nor --out is given: reports/latest)");
   run_cmd->add_option("--expectations", run.expectation_files,
                       "expectation file of known failures (repeatable)");
@@ -56,6 +56,15 @@ int main(int argc, char** argv) {
   std::vector<std::string> describe_impls;
   CLI::App* describe_cmd = app.add_subcommand("describe", "print what drivers say about themselves");
   describe_cmd->add_option("--impl", describe_impls, "implementation (repeatable)")->required();
+
+  CoverageOptions coverage;
+  CLI::App* coverage_cmd =
+      app.add_subcommand("coverage", "list every rule with the cases that check it");
+  coverage_cmd->add_option("--rules", coverage.rules_dir,
+                           "rules directory (default: the source tree's spec/rules/)");
+  coverage_cmd->add_option("--cases", coverage.cases_dir, "catalog directory");
+  coverage_cmd->add_option("--json", coverage.json_path,
+                           "write the rule index with its coverage to this file");
 
   try {
     app.parse(argc, argv);
@@ -83,5 +92,10 @@ int main(int argc, char** argv) {
                        list_verbose);
   }
   if (*describe_cmd) return DescribeCommand(describe_impls);
+  if (*coverage_cmd) {
+    if (coverage.rules_dir.empty()) coverage.rules_dir = DefaultRulesDir();
+    if (coverage.cases_dir.empty()) coverage.cases_dir = DefaultCasesDir();
+    return CoverageCommand(coverage);
+  }
   return kExitUsage;
 }

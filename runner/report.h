@@ -44,6 +44,11 @@ std::string ReportJunit(const RunInfo& run, const std::vector<Result>& results);
 // stderr excerpt, reproduce command), then a short list of the not-applicable and xfail ones.
 std::string ReportMarkdown(const RunInfo& run, const std::vector<Result>& results);
 
+// HTML compliance matrix: a summary table per implementation, then one row per case (grouped
+// by area) and one column per implementation, each cell a status coloured by kind with the
+// result's message as its tooltip. Self-contained: inline styles, no script, no network.
+std::string ReportHtml(const RunInfo& run, const std::vector<Result>& results);
+
 // Writes `content` to `path` through a temporary file in the same directory and a rename, so
 // that a reader never sees half a report; creates missing parent directories. False with
 // *error (when not null) set on failure. Never throws.
