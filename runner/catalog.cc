@@ -64,6 +64,9 @@ enum class FieldKind {
   kIdentThread,    // "main" or a started thread
   kSteps,          // the sub-steps of a thread
   kExitCode,       // integer 0..255
+  kStrings,        // a non-empty array of strings
+  kAttributeName,  // an identifier naming a module attribute, NOT required by the case
+  kEnumClass,      // "Signals", "Handlers" or "Sigmasks"
 };
 
 struct FieldSpec {
@@ -80,11 +83,12 @@ struct ActionSpec {
 const std::vector<ActionSpec>& Actions() {
   static const std::vector<ActionSpec> actions = {
       {"kill", {{"sig", FieldKind::kArg, true}}},
-      {"parent_kill", {{"sig", FieldKind::kHostSignal, true}}},
+      {"parent_kill", {{"sig", FieldKind::kHostSignal, true}, {"queue", FieldKind::kBool, false}}},
       {"wait", {{"events", FieldKind::kPositiveInt, true},
                 {"timeout", FieldKind::kPositiveNumber, true}}},
       {"burn_cpu", {{"seconds", FieldKind::kPositiveNumber, true},
-                    {"events", FieldKind::kPositiveInt, false}}},
+                    {"events", FieldKind::kPositiveInt, false},
+                    {"kernel", FieldKind::kBool, false}}},
       {"sleep", {{"seconds", FieldKind::kNonNegNumber, true}}},
       {"pipe", {}},
       {"socketpair", {}},
@@ -99,7 +103,17 @@ const std::vector<ActionSpec>& Actions() {
       {"join", {{"name", FieldKind::kStartedThread, true},
                 {"timeout", FieldKind::kPositiveNumber, true}}},
       {"ident", {{"thread", FieldKind::kIdentThread, true}}},
+      {"select", {{"fds", FieldKind::kArg, true}, {"timeout", FieldKind::kNonNegNumber, true}}},
+      {"native_busy", {{"seconds", FieldKind::kPositiveNumber, true}}},
       {"check", {}},
+      {"process_info", {}},
+      {"audit_hook", {{"events", FieldKind::kStrings, true}}},
+      {"pidfd_open", {{"pid", FieldKind::kArg, true}}},
+      {"spawn", {{"argv", FieldKind::kArg, true}}},
+      {"waitpid", {{"pid", FieldKind::kArg, true}, {"timeout", FieldKind::kPositiveNumber, true}}},
+      {"fill", {{"fd", FieldKind::kArg, true}}},
+      {"attribute", {{"name", FieldKind::kAttributeName, true}}},
+      {"members", {{"enum", FieldKind::kEnumClass, true}}},
   };
   return actions;
 }
@@ -248,6 +262,20 @@ void CollectBinds(const json& steps, std::set<std::string>* out) {
       }
     }
     if (auto it = step.find("steps"); it != step.end()) CollectBinds(*it, out);
+  }
+}
+
+// Every step's protocol path ("3", "3.1") in these steps, threads' steps included; tolerant of
+// malformed steps, like CollectBinds.
+void CollectStepPaths(const json& steps, const std::string& prefix, std::set<std::string>* out) {
+  if (!steps.is_array()) return;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const std::string path = prefix + std::to_string(i);
+    out->insert(path);
+    if (!steps[i].is_object()) continue;
+    if (auto it = steps[i].find("steps"); it != steps[i].end()) {
+      CollectStepPaths(*it, path + ".", out);
+    }
   }
 }
 
@@ -480,6 +508,7 @@ class Validator {
       case_.timeout = t;
     }
     if (auto it = doc.find("steps"); it != doc.end()) CollectBinds(*it, &all_binds_);
+    if (auto it = doc.find("steps"); it != doc.end()) CollectStepPaths(*it, "", &step_paths_);
     if (auto it = doc.find("handlers"); it != doc.end()) Handlers(*it, "/handlers");
     if (auto it = doc.find("parent"); it != doc.end()) Parent(*it, "/parent");
     if (auto it = doc.find("steps"); it != doc.end()) {
@@ -749,6 +778,14 @@ class Validator {
         break;
       case FieldKind::kBool: IsBool(v, p); break;
       case FieldKind::kString: IsString(v, p); break;
+      case FieldKind::kAttributeName: Identifier(v, p, "an attribute name"); break;
+      case FieldKind::kEnumClass: OneOf(v, p, {"Signals", "Handlers", "Sigmasks"}); break;
+      case FieldKind::kStrings:
+        if (IsArray(v, p)) {
+          if (v.empty()) Error(p, "expected at least one string");
+          for (size_t i = 0; i < v.size(); ++i) IsString(v[i], Child(p, i));
+        }
+        break;
       case FieldKind::kExitCode:
         if (IntegerAtLeast(v, p, 0) && v.get<double>() > 255) {
           Error(p, "an exit code is at most 255, got " + v.dump());
@@ -968,8 +1005,8 @@ class Validator {
         "Handlers", "Signals", "Sigmasks", "builtin", "bytes", "float", "handler", "set",
         "struct", "tuple"};
     static const std::vector<std::string> kMatcherForms = {
-        "$all", "$any", "$contains", "$excludes", "$intlike", "$len", "$not", "$one_of",
-        "$range", "$type"};
+        "$all", "$any", "$below", "$contains", "$every", "$excludes", "$intlike", "$len",
+        "$not", "$one_of", "$range", "$signal_bytes", "$signum", "$type"};
     if (v.size() != 1) {
       std::vector<std::string> keys;
       for (const auto& item : v.items()) keys.push_back(item.key());
@@ -1025,8 +1062,24 @@ class Validator {
         }
       } else if (key == "$intlike") {
         IsInteger(arg, p);
-      } else if (key == "$not" || key == "$len") {
+      } else if (key == "$not" || key == "$len" || key == "$every") {
         Matcher(arg, p, scope);
+      } else if (key == "$below") {
+        if (arg.is_string()) {
+          Matcher(arg, p, scope);  // "$name": bound by an earlier step
+          const std::string text = arg.get<std::string>();
+          if (text.rfind('$', 0) != 0 || text.rfind("$$", 0) == 0) {
+            Error(p, "$below takes an integer or a \"$name\" binding, got " + arg.dump());
+          }
+        } else {
+          IsInteger(arg, p);
+        }
+      } else if (key == "$signum") {
+        Signal(arg, p, false);
+      } else if (key == "$signal_bytes") {
+        if (IsArray(arg, p)) {
+          for (size_t i = 0; i < arg.size(); ++i) Signal(arg[i], Child(p, i), false);
+        }
       } else if (key[0] == '$') {
         Error(p, "unknown matcher '" + key + "'; expected one of: " + Join(kMatcherForms));
       } else {
@@ -1038,7 +1091,7 @@ class Validator {
 
   void Expect(const json& v, const std::string& path, const Scope& scope) {
     if (!IsObject(v, path)) return;
-    Keys(v, path, {"returns", "raises", "events", "elapsed"}, {});
+    Keys(v, path, {"returns", "raises", "events", "elapsed", "audit"}, {});
     if (v.empty()) Error(path, "an empty 'expect' checks nothing; say what to expect");
     if (v.contains("returns") && v.contains("raises")) {
       Error(path, "'raises' and 'returns' cannot both be given: a step either returns or raises");
@@ -1046,6 +1099,7 @@ class Validator {
     if (auto it = v.find("returns"); it != v.end()) Matcher(*it, Child(path, "returns"), scope);
     if (auto it = v.find("raises"); it != v.end()) Raises(*it, Child(path, "raises"));
     if (auto it = v.find("events"); it != v.end()) Events(*it, Child(path, "events"));
+    if (auto it = v.find("audit"); it != v.end()) Audit(*it, Child(path, "audit"), scope);
     if (auto it = v.find("elapsed"); it != v.end()) {
       const std::string p = Child(path, "elapsed");
       if (!IsArray(*it, p)) return;
@@ -1103,13 +1157,36 @@ class Validator {
     }
   }
 
+  // expect.audit: [{"event": NAME, "args": MATCHER}], `args` optional.
+  void Audit(const json& v, const std::string& path, const Scope& scope) {
+    if (!IsArray(v, path)) return;
+    for (size_t i = 0; i < v.size(); ++i) {
+      const std::string p = Child(path, i);
+      const json& e = v[i];
+      if (!IsObject(e, p)) continue;
+      Keys(e, p, {"event", "args"}, {"event"});
+      if (auto it = e.find("event"); it != e.end()) IsString(*it, Child(p, "event"));
+      if (auto it = e.find("args"); it != e.end()) Matcher(*it, Child(p, "args"), scope);
+    }
+  }
+
   void Events(const json& v, const std::string& path) {
     if (!IsArray(v, path)) return;
     for (size_t i = 0; i < v.size(); ++i) {
       const std::string p = Child(path, i);
       const json& e = v[i];
       if (!IsObject(e, p)) continue;
-      Keys(e, p, {"handler", "sig", "thread", "frame"}, {"handler"});
+      Keys(e, p, {"handler", "sig", "thread", "frame", "after_start_of", "before_start_of"},
+           {"handler"});
+      for (const char* key : {"after_start_of", "before_start_of"}) {
+        auto it = e.find(key);
+        if (it == e.end() || !IsString(*it, Child(p, key))) continue;
+        if (!step_paths_.count(it->get<std::string>())) {
+          Error(Child(p, key), "'" + it->get<std::string>() +
+                                   "' is not the path of a step of this case (paths count from "
+                                   "0; a thread's steps are \"3.0\", \"3.1\", ...)");
+        }
+      }
       if (auto it = e.find("handler"); it != e.end()) HandlerRef(*it, Child(p, "handler"));
       if (auto it = e.find("sig"); it != e.end()) Signal(*it, Child(p, "sig"), false);
       if (auto it = e.find("thread"); it != e.end() && Identifier(*it, Child(p, "thread"), "a thread name")) {
@@ -1132,6 +1209,7 @@ class Validator {
   std::set<std::string> handlers_;
   std::set<std::string> all_binds_;
   std::set<std::string> threads_;
+  std::set<std::string> step_paths_;  // every step's protocol path, for event timing keys
   std::map<std::string, std::set<std::string>> thread_binds_;
 };
 

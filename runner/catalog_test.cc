@@ -335,6 +335,90 @@ TEST(Validate, MatcherObjectsHaveOneKey) {
   EXPECT_TRUE(Validate(doc).empty());
 }
 
+TEST(Validate, AuditExpectationsAndProcessActions) {
+  json doc = Base();
+  doc["steps"] = json::parse(R"([{"do": "audit_hook", "events": ["signal.pthread_kill"]},
+      {"do": "process_info", "bind": ["pid", "uid", "ppid"]},
+      {"do": "parent_kill", "sig": "SIGUSR1", "queue": true},
+      {"do": "spawn", "argv": ["sleep", "30"], "bind": "child"},
+      {"do": "pidfd_open", "pid": "$child", "bind": "fd"},
+      {"do": "waitpid", "pid": "$child", "timeout": 5},
+      {"do": "check", "expect": {"audit": [{"event": "signal.pthread_kill",
+                                            "args": {"tuple": ["$pid", 0]}}]}}])");
+  Case c;
+  ASSERT_TRUE(Validate(doc, &c).empty()) << AllErrors(Validate(doc));
+  doc["steps"] = json::parse(R"([{"do": "audit_hook", "events": []},
+      {"do": "parent_kill", "sig": "SIGUSR1", "queue": 1},
+      {"do": "check", "expect": {"audit": [{"args": "$nope"}, {"event": "x", "when": 1}]}}])");
+  const auto errors = Validate(doc);
+  EXPECT_TRUE(HasError(errors, "/steps/0/events", "at least one string"));
+  EXPECT_TRUE(HasError(errors, "/steps/1/queue", "boolean"));
+  EXPECT_TRUE(HasError(errors, "/steps/2/expect/audit/0", "event"));
+  EXPECT_TRUE(HasError(errors, "/steps/2/expect/audit/0/args", "nope"));
+  EXPECT_TRUE(HasError(errors, "/steps/2/expect/audit/1/when", "unknown key"));
+}
+
+TEST(Validate, SelectAndNativeBusyActions) {
+  json doc = Base();
+  doc["steps"] = json::parse(R"([{"do": "socketpair", "bind": ["r", "w"]},
+      {"do": "select", "fds": ["$r"], "timeout": 0},
+      {"do": "native_busy", "seconds": 0.5}])");
+  ASSERT_TRUE(Validate(doc).empty()) << AllErrors(Validate(doc));
+  doc["steps"] = json::parse(R"([{"do": "select", "fds": ["$nope"]},
+      {"do": "select", "fds": [], "timeout": -1},
+      {"do": "native_busy", "seconds": 0}])");
+  const auto errors = Validate(doc);
+  EXPECT_TRUE(HasError(errors, "/steps/0", "timeout")) << AllErrors(errors);
+  EXPECT_TRUE(HasError(errors, "/steps/0/fds/0", "nope")) << AllErrors(errors);
+  EXPECT_TRUE(HasError(errors, "/steps/1/timeout", ">= 0")) << AllErrors(errors);
+  EXPECT_TRUE(HasError(errors, "/steps/2/seconds", "> 0")) << AllErrors(errors);
+}
+
+TEST(Validate, WakeupAndNamesActionsAndEventTiming) {
+  json doc = Base();
+  doc["steps"] = json::parse(R"([{"do": "pipe", "bind": ["r", "w"]},
+      {"do": "fill", "fd": "$w"},
+      {"do": "attribute", "name": "SIGBREAK", "expect": {"raises": "AttributeError"}},
+      {"do": "attribute", "name": "NSIG", "bind": "nsig"},
+      {"do": "members", "enum": "Signals",
+       "expect": {"returns": {"$every": {"$all": [{"$below": "$nsig"}, {"$below": 1000}]}}}},
+      {"do": "thread", "name": "t", "steps": [{"do": "check"}, {"do": "check"}]},
+      {"do": "read", "fd": "$r", "size": 1,
+       "expect": {"returns": {"$signal_bytes": ["SIGUSR1"]},
+                  "events": [{"handler": "h", "after_start_of": "5.1", "before_start_of": "7"}]}},
+      {"do": "check", "expect": {"returns": {"$signum": "SIGUSR1"}}}])");
+  Case c;
+  ASSERT_TRUE(Validate(doc, &c).empty()) << AllErrors(Validate(doc));
+  // `attribute` does not make the case require the name: it may check that one is absent.
+  EXPECT_EQ(std::count(c.requires_names.begin(), c.requires_names.end(), "SIGBREAK"), 0);
+  doc["steps"] = json::parse(R"([{"do": "fill"},
+      {"do": "attribute", "name": "not a name"},
+      {"do": "members", "enum": "ItimerError"},
+      {"do": "check", "expect": {"events": [{"handler": "h", "after_start_of": "0.1"},
+                                            {"handler": "h", "before_start_of": 3}]}},
+      {"do": "check", "expect": {"returns": {"$below": "nsig"}}},
+      {"do": "check", "expect": {"returns": {"$below": "$unbound"}}},
+      {"do": "check", "expect": {"returns": {"$signum": "SIGNOPE"}}},
+      {"do": "check", "expect": {"returns": {"$signal_bytes": ["SIGUSR1", "oops"]}}},
+      {"do": "check", "expect": {"returns": {"$every": {"$nope": 1}}}}])");
+  const auto errors = Validate(doc);
+  EXPECT_TRUE(HasError(errors, "/steps/0", "fd")) << AllErrors(errors);
+  EXPECT_TRUE(HasError(errors, "/steps/1/name", "attribute name")) << AllErrors(errors);
+  EXPECT_TRUE(HasError(errors, "/steps/2/enum", "Signals")) << AllErrors(errors);
+  EXPECT_TRUE(HasError(errors, "/steps/3/expect/events/0/after_start_of",
+                       "not the path of a step")) << AllErrors(errors);
+  EXPECT_TRUE(HasError(errors, "/steps/3/expect/events/1/before_start_of", "string"))
+      << AllErrors(errors);
+  EXPECT_TRUE(HasError(errors, "/steps/4/expect/returns/$below", "binding")) << AllErrors(errors);
+  EXPECT_TRUE(HasError(errors, "/steps/5/expect/returns/$below", "not bound")) << AllErrors(errors);
+  EXPECT_TRUE(HasError(errors, "/steps/6/expect/returns/$signum", "unknown signal"))
+      << AllErrors(errors);
+  EXPECT_TRUE(HasError(errors, "/steps/7/expect/returns/$signal_bytes/1", "not a signal name"))
+      << AllErrors(errors);
+  EXPECT_TRUE(HasError(errors, "/steps/8/expect/returns/$every/$nope", "unknown matcher"))
+      << AllErrors(errors);
+}
+
 TEST(Validate, DuplicateListItemsAreErrors) {
   json doc = Base();
   doc["rules"] = {"a.b", "a.b"};

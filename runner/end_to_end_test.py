@@ -27,12 +27,26 @@ def sigconform(*args, timeout=600):
                           universal_newlines=True, timeout=timeout, cwd=ROOT)
 
 
-def load_cases():
+def applies_on_linux(case):
+    """The case language's platform rule (spec/case-format.md) for a Linux host: cases for
+    other platforms only (WebAssembly, say) are not-applicable here, not passes."""
+    unix = {"linux", "darwin", "freebsd", "netbsd", "openbsd"}
+    included, excluded = set(), set()
+    for word in case.get("platforms", []):
+        target = excluded if word.startswith("!") else included
+        name = word.lstrip("!")
+        target.update(unix if name == "unix" else {name})
+    return (not included or "linux" in included) and "linux" not in excluded
+
+
+def load_cases(everywhere=False):
+    """The catalog's cases by id: those that apply on this (Linux) host, or all of them."""
     cases = {}
     for path in glob.glob(os.path.join(CASES, "**", "*.json"), recursive=True):
         with open(path) as f:
             case = json.load(f)
-        cases[case["id"]] = case
+        if everywhere or applies_on_linux(case):
+            cases[case["id"]] = case
     return cases
 
 
@@ -68,7 +82,7 @@ def test_whole_catalog_passes_on_reference_and_cpython(tmp_path):
     assert report["summary"]["cpython"]["pass"] == len(cases)
     # The other reports are there and well-formed.
     junit = ET.parse(str(out / "junit.xml")).getroot()
-    assert sum(int(s.get("tests")) for s in junit.iter("testsuite")) == 2 * len(cases)
+    assert sum(int(s.get("tests")) for s in junit.iter("testsuite")) == 2 * len(load_cases(True))
     assert "reference" in (out / "summary.md").read_text()
     # The run records the controlled environment: nothing leaks from ours.
     assert not any(v.startswith("PYTHONUNBUFFERED=") for v in report["run"]["base_env"])
@@ -79,13 +93,19 @@ def test_deviant_driver_fails_exactly_the_cases_that_look_at_the_old_mask(tmp_pa
     # `returns` expectation on a pthread_sigmask call must fail, at that step.
     cases = load_cases()
 
-    def first_checked_mask_step(case):
-        for i, step in enumerate(case["steps"]):
+    def first_checked_mask_step(steps, prefix=""):
+        # Depth-first, as the runner evaluates: a thread's sub-steps right after their `thread`.
+        for i, step in enumerate(steps):
+            path = prefix + str(i)
             if step.get("call") == "pthread_sigmask" and "returns" in step.get("expect", {}):
-                return str(i)
+                return path
+            if step.get("do") == "thread":
+                inner = first_checked_mask_step(step["steps"], path + ".")
+                if inner is not None:
+                    return inner
         return None
 
-    should_fail = {cid: first_checked_mask_step(c) for cid, c in cases.items()}
+    should_fail = {cid: first_checked_mask_step(c["steps"]) for cid, c in cases.items()}
     should_fail = {cid: step for cid, step in should_fail.items() if step is not None}
     assert len(should_fail) >= 5  # the deviation is worth testing only if cases see it
 
@@ -94,7 +114,8 @@ def test_deviant_driver_fails_exactly_the_cases_that_look_at_the_old_mask(tmp_pa
     proc = sigconform("run", "--impl", spec, "--json", str(report))
     assert proc.returncode == 1, proc.stdout + proc.stderr
     _, results = results_by_key(str(report))
-    failed = {case for (impl, case), r in results.items() if r["status"] != "pass"}
+    failed = {case for (impl, case), r in results.items() if r["status"] != "pass"
+              and not (case not in cases and r["status"] == "not-applicable")}
     assert failed == set(should_fail), proc.stdout
     for case_id, step in should_fail.items():
         r = results[("deviant", case_id)]
@@ -207,3 +228,50 @@ def test_list_and_describe():
     described = json.loads(proc.stdout)
     assert described["describe"]["implementation"] == "sigref"
     assert "pthread_sigmask" in described["describe"]["names"]
+
+
+def test_coverage_exit_statuses_and_json(tmp_path):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "README.md").write_text("| id | rule | availability | since |\n| --- | --- | --- | --- |\n"
+                                     "| `readme.only` | Not a rule. | all | 3.0 |\n")
+    table = "## Masks\n\n| id | rule | availability | since |\n| --- | --- | --- | --- |\n"
+    (rules / "masks.md").write_text(table + "| `mask.read-with-empty-block` | Reads. | Unix | 3.3 |\n")
+    catalog = small_catalog(tmp_path, ["masks/empty-block-reads-mask"])
+    with open(os.path.join(catalog, "masks", "empty-block-reads-mask.json")) as f:
+        case = json.load(f)
+    case["rules"] = ["mask.read-with-empty-block"]
+    with open(os.path.join(catalog, "masks", "empty-block-reads-mask.json"), "w") as f:
+        json.dump(case, f)
+
+    proc = sigconform("coverage", "--rules", str(rules), "--cases", catalog,
+                      "--json", str(tmp_path / "index.json"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 rules, 1 covered (100.0 %)" in proc.stdout
+    with open(str(tmp_path / "index.json")) as f:
+        index = json.load(f)
+    assert [r["id"] for r in index["rules"]] == ["mask.read-with-empty-block"]
+    assert index["rules"][0]["cases"] == ["masks/empty-block-reads-mask"]
+    assert index["rules"][0]["section"] == "Masks"
+    assert index["cases"] == {"masks/empty-block-reads-mask": ["mask.read-with-empty-block"]}
+
+    # A rule no case checks: 1, and the rule is named.
+    (rules / "masks.md").write_text(table + "| `mask.read-with-empty-block` | Reads. | Unix | 3.3 |\n"
+                                    "| `mask.lonely` | Nobody checks this. | Unix | 3.3 |\n")
+    proc = sigconform("coverage", "--rules", str(rules), "--cases", catalog)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "mask.lonely" in proc.stdout.split("rules no case checks:")[1]
+
+    # A case citing a rule that does not exist: 2.
+    case["rules"] = ["mask.read-with-empty-block", "mask.lonely", "mask.typo"]
+    with open(os.path.join(catalog, "masks", "empty-block-reads-mask.json"), "w") as f:
+        json.dump(case, f)
+    proc = sigconform("coverage", "--rules", str(rules), "--cases", catalog)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "cites rule 'mask.typo'" in proc.stderr
+
+    # A malformed row: 2, with the file and line.
+    (rules / "masks.md").write_text(table + "| `mask.read-with-empty-block` | Reads. | Solaris | 3.3 |\n")
+    proc = sigconform("coverage", "--rules", str(rules), "--cases", catalog)
+    assert proc.returncode == 2
+    assert "masks.md:5: rule 'mask.read-with-empty-block': unknown availability 'Solaris'" in proc.stderr

@@ -210,6 +210,12 @@ std::string RecordProblem(const json& r) {
     if (!r.value("exception", json()).is_object()) return "a stray record without 'exception'";
     return "";
   }
+  if (ev == "audit") {
+    if (!r.value("event", json()).is_string() || !r.contains("args")) {
+      return "an audit record without a string 'event' and 'args'";
+    }
+    return "";
+  }
   if (ev == "request" || ev == "done") return "";
   return "a record of unknown kind '" + ev + "'";
 }
@@ -379,6 +385,8 @@ class Evaluation {
         last_step_index_ = static_cast<long>(i);
       } else if (ev == "handler") {
         handlers_.push_back(i);
+      } else if (ev == "audit") {
+        audits_.push_back(i);
       } else if (ev == "stray") {
         strays_.push_back(i);
       } else if (ev == "done") {
@@ -474,11 +482,43 @@ class Evaluation {
           if (!EventMatches(want[i], got[i])) {
             why = "event " + std::to_string(i) + ": expected " + DescribeEvent(want[i], true) +
                   ", observed " + DescribeEvent(got[i], false);
+          } else if (auto late = EventTiming(want[i], got[i])) {
+            why = "event " + std::to_string(i) + " (" + DescribeEvent(got[i], false) + "): " + *late;
           }
         }
       }
       if (!why.empty()) {
         Set(Status::kFail, at + why, f.path, json{{"events", want}}, got);
+        return false;
+      }
+    }
+    if (expect.contains("audit")) {
+      // Like `events`: the exact list of audit records written before this step's record.
+      const json& want = expect["audit"];
+      json got = json::array();
+      for (size_t a : audits_) {
+        if (a < index) got.push_back(run_.records[a]);
+      }
+      std::string why;
+      if (got.size() != want.size()) {
+        why = "expected " + std::to_string(want.size()) + " audit events by the end of the step, "
+              "observed " + std::to_string(got.size()) + ":";
+        for (const auto& a : got) why += " " + Str(a["event"]) + Describe(a["args"]);
+      } else {
+        for (size_t i = 0; i < want.size() && why.empty(); ++i) {
+          if (got[i]["event"] != want[i]["event"]) {
+            why = "audit event " + std::to_string(i) + ": expected " + Str(want[i]["event"]) +
+                  ", observed " + Str(got[i]["event"]);
+          } else if (want[i].contains("args")) {
+            if (auto bad = Match(want[i]["args"], got[i]["args"], *bindings)) {
+              why = "audit event " + std::to_string(i) + " (" + Str(want[i]["event"]) +
+                    ") arguments: " + *bad;
+            }
+          }
+        }
+      }
+      if (!why.empty()) {
+        Set(Status::kFail, at + why, f.path, json{{"audit", want}}, got);
         return false;
       }
     }
@@ -500,6 +540,30 @@ class Evaluation {
       }
     }
     return true;
+  }
+
+  // The timing keys of an expected event (spec/case-format.md, "Expectations"): when the
+  // handler ran compared with the start (`t0`) of another step. A reason, or nullopt.
+  std::optional<std::string> EventTiming(const json& want, const json& got) const {
+    for (const char* key : {"after_start_of", "before_start_of"}) {
+      if (!want.contains(key)) continue;
+      const std::string path = Str(want[key]);
+      auto it = step_records_.find(path);
+      if (it == step_records_.end()) {
+        return std::string(key) + " " + path + ": step " + path + " was not observed";
+      }
+      const json t = got.value("t", json());
+      if (!t.is_number()) return std::string("the handler record has no numeric 't'");
+      const double ran = t.get<double>();
+      const double start = run_.records[it->second]["t0"].get<double>();
+      const bool after = std::string(key) == "after_start_of";
+      if (after ? ran >= start : ran < start) continue;
+      char buf[200];
+      std::snprintf(buf, sizeof buf, "expected it %s step %s started (t0 %.3f s); it ran at %.3f s",
+                    after ? "after" : "before", path.c_str(), start, ran);
+      return std::string(buf);
+    }
+    return std::nullopt;
   }
 
   bool CheckExit() {
@@ -536,6 +600,7 @@ class Evaluation {
   std::map<std::string, size_t> step_records_;  // path -> index in run_.records
   std::vector<size_t> handlers_;                // indices of handler records
   std::vector<size_t> strays_;                  // indices of stray records
+  std::vector<size_t> audits_;                  // indices of audit records
   long last_step_index_ = -1;
   bool done_ = false;
   bool crashed_ = false;

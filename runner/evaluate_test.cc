@@ -302,6 +302,26 @@ TEST(Evaluate, EventsAreTheHandlerRecordsBeforeTheStepRecord) {
   EXPECT_EQ(r.observed, json::array());
 }
 
+TEST(Evaluate, AuditIsTheAuditRecordsBeforeTheStepRecord) {
+  const Case c = Make(R"([{"do": "ident", "thread": "main", "bind": "me"},
+    {"do": "check", "expect": {"audit": [{"event": "signal.pthread_kill", "args": {"tuple": ["$me", 0]}}]}}])");
+  const json audit = {{"ev", "audit"}, {"event", "signal.pthread_kill"},
+                      {"args", {{"tuple", {77, 0}}}}, {"thread", "main"}, {"t", 0.15}};
+  Result r = Evaluate(c, Record({Start(), Ok("0", 77), audit, Ok("1"), Done()}));
+  EXPECT_EQ(r.status, Status::kPass) << r.message;
+  r = Evaluate(c, Record({Start(), Ok("0", 78), audit, Ok("1"), Done()}));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_NE(r.message.find("audit event 0 (signal.pthread_kill) arguments"), std::string::npos)
+      << r.message;
+  r = Evaluate(c, Record({Start(), Ok("0", 77), Ok("1"), audit, Done()}));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_NE(r.message.find("expected 1 audit events by the end of the step, observed 0"),
+            std::string::npos) << r.message;
+  // An audit record without its event name is a protocol error.
+  r = Evaluate(c, Record({Start(), Ok("0", 77), json{{"ev", "audit"}, {"t", 0.1}}, Ok("1"), Done()}));
+  EXPECT_EQ(r.status, Status::kError) << r.message;
+}
+
 TEST(Evaluate, EventsCompareHandlerSignalThreadAndFrame) {
   const Case c = Make(R"([{"do": "thread", "name": "t", "steps": [{"do": "check"}]},
     {"do": "check", "expect": {"events": [{"handler": "h", "sig": "SIGUSR1", "thread": "main", "frame": "none"}]}}])");
@@ -325,6 +345,38 @@ TEST(Evaluate, EventFieldsLeftOutAreFree) {
   const Case c = Make(R"([{"do": "check", "expect": {"events": [{"handler": "h"}]}}])");
   const Result r = Evaluate(c, Record({Start(), Handler("h", "SIGALRM", SIGALRM, "other", "none"), Ok("0"), Done()}));
   EXPECT_EQ(r.status, Status::kPass) << r.message;
+}
+
+TEST(Evaluate, EventTimingComparesTheHandlersTWithAStepsStart) {
+  // Step 1.0 (in thread t) starts at 0.5; the handler's record says when it ran.
+  const auto verdict = [](const char* key, double ran) {
+    const std::string steps = std::string(R"([{"do": "check"},
+      {"do": "thread", "name": "t", "steps": [{"do": "check"}]},
+      {"do": "check", "expect": {"events": [{"handler": "h", ")") + key + R"(": "1.0"}]}}])";
+    json handler = Handler("h", "SIGUSR1", SIGUSR1);
+    handler["t"] = ran;
+    return Evaluate(Make(steps.c_str()),
+                    Record({Start(), Ok("0"), Ok("1"), Ok("1.0", nullptr, 0.5, 0.6, "t"), handler,
+                            Ok("2", nullptr, 0.7, 0.8), Done()}));
+  };
+  EXPECT_EQ(verdict("after_start_of", 0.55).status, Status::kPass);
+  EXPECT_EQ(verdict("after_start_of", 0.5).status, Status::kPass);
+  EXPECT_EQ(verdict("before_start_of", 0.45).status, Status::kPass);
+  EXPECT_EQ(verdict("before_start_of", 0.5).status, Status::kFail);
+  const Result r = verdict("after_start_of", 0.45);
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.step, "2");
+  EXPECT_EQ(r.message, "step 2: event 0 (h(SIGUSR1, thread main, frame frame)): expected it after "
+                       "step 1.0 started (t0 0.500 s); it ran at 0.450 s");
+}
+
+TEST(Evaluate, EventTimingAgainstAStepNeverObservedFails) {
+  const Case c = Make(R"([{"do": "check", "expect": {"events": [{"handler": "h", "after_start_of": "1"}]}},
+    {"do": "check"}])");
+  const Result r = Evaluate(c, Record({Start(), Handler("h", "SIGUSR1", SIGUSR1), Ok("0")},
+                                      Killed(SIGKILL)));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_NE(r.message.find("step 1 was not observed"), std::string::npos) << r.message;
 }
 
 TEST(Evaluate, ElapsedIsAWindowOnT1MinusT0) {

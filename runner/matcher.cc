@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include "signal_names.h"
+
 namespace sigconform {
 namespace {
 
@@ -494,6 +496,59 @@ std::optional<std::string> MatchObject(const json& m, const json& observed, cons
     if (!len) return Mismatch("a set, tuple, list, str or bytes", observed);
     if (auto why = Match(arg, json(*len), b)) {
       return "length " + std::to_string(*len) + " of " + Describe(observed) + ": " + *why;
+    }
+    return std::nullopt;
+  }
+  if (key == "$every") {
+    const json* items = ItemsOf(observed);
+    if (k == Kind::kTuple) items = &observed["tuple"];
+    if (items == nullptr) return Mismatch("a set, tuple or list", observed);
+    for (const auto& item : *items) {
+      if (auto why = Match(arg, item, b)) return "item " + Describe(item) + ": " + *why;
+    }
+    return std::nullopt;
+  }
+  if (key == "$below") {
+    // The bound: an integer literal, or "$name" bound to an int or IntEnum member.
+    json bound = arg;
+    if (arg.is_string() && arg.get<std::string>().rfind('$', 0) == 0) {
+      auto it = b.find(arg.get<std::string>().substr(1));
+      if (it == b.end()) return Dump(arg) + " is not bound";
+      bound = KindOf(it->second) == Kind::kEnum ? it->second["value"] : it->second;
+    }
+    if (!IsIntegral(bound)) return "invalid bound for $below: " + Dump(bound);
+    const json* value = k == Kind::kInt ? &observed : k == Kind::kEnum ? &observed["value"] : nullptr;
+    if (value == nullptr || !(value->get<double>() < bound.get<double>())) {
+      return Mismatch("an int or IntEnum member below " + Dump(bound), observed);
+    }
+    return std::nullopt;
+  }
+  if (key == "$signum") {
+    // This machine's number: the runner runs on the host the implementation runs on.
+    if (!arg.is_string()) return "invalid matcher " + Dump(m);
+    const auto number = SignalNumber(arg.get<std::string>());
+    if (!number) return "this machine has no signal named " + arg.get<std::string>();
+    const json* value = k == Kind::kInt ? &observed : k == Kind::kEnum ? &observed["value"] : nullptr;
+    if (value == nullptr || !SameInteger(*value, json(*number))) {
+      return Mismatch("an int or IntEnum member with value " + std::to_string(*number) + " (" +
+                          arg.get<std::string>() + " on this machine)",
+                      observed);
+    }
+    return std::nullopt;
+  }
+  if (key == "$signal_bytes") {
+    if (!arg.is_array()) return "invalid matcher " + Dump(m);
+    std::string want;
+    for (const auto& name : arg) {
+      const auto number = name.is_string() ? SignalNumber(name.get<std::string>()) : std::nullopt;
+      if (!number || *number > 255) return "this machine has no one-byte signal " + Dump(name);
+      static const char kHex[] = "0123456789abcdef";
+      want += kHex[(*number >> 4) & 0xf];
+      want += kHex[*number & 0xf];
+    }
+    if (k != Kind::kBytes || LowerHex(observed["bytes"].get<std::string>()) != want) {
+      return Mismatch(BytesRepr(want) + " (the numbers of " + Dump(arg) + " on this machine)",
+                      observed);
     }
     return std::nullopt;
   }

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <cstdio>
+
 namespace sigconform {
 namespace {
 
@@ -161,6 +164,33 @@ TEST(Match, ContainsExcludesLen) {
   EXPECT_EQ(Why(J(R"({"$len": {"$range": [1, 2]}})"), J(R"({"tuple": [1, 2, 3]})")),
             "length 3 of (1, 2, 3): expected a value in [1, 2], got int 3");
   EXPECT_NE(Why(J(R"({"$len": 0})"), 0), "");
+}
+
+TEST(Match, EveryAndBelow) {
+  const Bindings b = {{"nsig", 65}, {"member", Sig("SIGUSR2", 12)}};
+  EXPECT_EQ(Why(J(R"({"$every": {"$below": "$nsig"}})"), J(R"({"set": [1, 64]})"), b), "");
+  EXPECT_EQ(Why(J(R"({"$every": {"$below": 65}})"), json::array({Sig("SIGINT", 2), 40})), "");
+  EXPECT_EQ(Why(J(R"({"$every": 1})"), J(R"({"tuple": []})")), "");
+  EXPECT_EQ(Why(J(R"({"$every": {"$below": "$nsig"}})"), J(R"({"set": [1, 65]})"), b),
+            "item 65: expected an int or IntEnum member below 65, got int 65");
+  EXPECT_NE(Why(J(R"({"$every": 1})"), 1), "");
+  EXPECT_EQ(Why(J(R"({"$below": "$member"})"), Sig("SIGUSR1", 10), b), "");
+  EXPECT_NE(Why(J(R"({"$below": 10})"), J(R"({"float": 1.0})")), "");
+  EXPECT_NE(Why(J(R"({"$below": 10})"), true), "");
+  EXPECT_NE(Why(J(R"({"$below": "$unbound"})"), 1, b), "");
+}
+
+TEST(Match, SignumAndSignalBytesUseThisMachinesNumbers) {
+  EXPECT_EQ(Why(J(R"({"$signum": "SIGUSR1"})"), SIGUSR1), "");
+  EXPECT_EQ(Why(J(R"({"$signum": "SIGUSR1"})"), Sig("SIGUSR1", SIGUSR1)), "");
+  EXPECT_NE(Why(J(R"({"$signum": "SIGUSR1"})"), SIGUSR2), "");
+  EXPECT_NE(Why(J(R"({"$signum": "SIGUSR1"})"), J(R"({"float": 10.0})")), "");
+  EXPECT_NE(Why(J(R"({"$signum": "SIGNOPE"})"), 1), "");
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "%02x%02x", SIGUSR1, SIGUSR2);
+  EXPECT_EQ(Why(J(R"({"$signal_bytes": ["SIGUSR1", "SIGUSR2"]})"), json{{"bytes", hex}}), "");
+  EXPECT_NE(Why(J(R"({"$signal_bytes": ["SIGUSR2", "SIGUSR1"]})"), json{{"bytes", hex}}), "");
+  EXPECT_NE(Why(J(R"({"$signal_bytes": ["SIGUSR1"]})"), SIGUSR1), "");
 }
 
 TEST(Match, MalformedMatchersAndValuesAreReasonsNotExceptions) {

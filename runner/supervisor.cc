@@ -309,6 +309,17 @@ std::string HandleRequest(Slot* slot, const nlohmann::json& record) {
   std::optional<int> number = SignalNumber(sig->get<std::string>());
   if (!number) return "kill request for an unknown signal";
   if (!slot->running()) return "kill request read after the driver had ended";
+  // "queue": true sends it with sigqueue (si_code SI_QUEUE at the receiver) instead of kill.
+  auto queue = record.find("queue");
+  if (queue != record.end() && !queue->is_boolean()) return "kill request with a non-boolean \"queue\"";
+  if (queue != record.end() && queue->get<bool>()) {
+    union sigval value;
+    value.sival_int = 0;
+    if (sigqueue(slot->child.pid, *number, value) != 0) {
+      return std::string("sigqueue request failed: ") + std::strerror(errno);
+    }
+    return std::string();
+  }
   if (kill(slot->child.pid, *number) != 0) {
     return std::string("kill request failed: ") + std::strerror(errno);
   }

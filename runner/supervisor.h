@@ -27,7 +27,8 @@ namespace sigconform {
 //  - ends the group at timeout_seconds after the start: SIGTERM, then SIGKILL after
 //    kill_grace_seconds; `timed_out` is set;
 //  - carries out `request` records at once: {"ev":"request","op":"kill","sig":"SIGUSR1"}
-//    sends that signal to the driver's process; a malformed request is a protocol error;
+//    sends that signal to the driver's process (with sigqueue when it has "queue": true); a
+//    malformed request is a protocol error;
 //  - reaps it and parses the wait status once; records argv, env and the wall seconds.
 //
 // Interruption: while Run() runs, SIGINT, SIGTERM and SIGHUP are caught by a handler that only

@@ -177,6 +177,16 @@ TEST(Supervisor, RequestKillIsCarriedOut) {
   EXPECT_TRUE(r.protocol_errors.empty());
 }
 
+TEST(Supervisor, RequestKillWithQueueUsesSigqueue) {
+  Supervisor supervisor(1);
+  RunRecord r = supervisor.Run({Spec("asks-parent-queued")})[0];
+  EXPECT_TRUE(Exited(r, 0)) << r.stderr_data;
+  ASSERT_EQ(Events(r), (std::vector<std::string>{"start", "request", "handler", "done"}));
+  EXPECT_EQ(r.records[2]["si_code"], SI_QUEUE);
+  EXPECT_EQ(r.records[2]["si_pid"], getpid());
+  EXPECT_TRUE(r.protocol_errors.empty());
+}
+
 TEST(Supervisor, ManyChildrenRunInParallel) {
   // Six sleepers of 1 s with -j3: at most three at once, and some of them overlapping.
   std::vector<LaunchSpec> specs;
