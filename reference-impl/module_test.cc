@@ -64,6 +64,20 @@ TEST_F(Module, EnumClassesLookMembersUp) {
   EXPECT_THROW(Call("Signals", {Value::Int(99)}, {}), ValueError);
 }
 
+TEST_F(Module, EnumMembersListCanonicalMembersInOrder) {
+  const auto handlers = EnumMembers("Handlers");
+  ASSERT_TRUE(handlers);
+  ASSERT_EQ(handlers->size(), 2u);
+  EXPECT_EQ((*handlers)[0].text, "SIG_DFL");
+  EXPECT_EQ((*handlers)[1].text, "SIG_IGN");
+  const auto signals = EnumMembers("Signals");
+  ASSERT_TRUE(signals);
+  for (size_t i = 1; i < signals->size(); ++i) EXPECT_LT((*signals)[i - 1].i, (*signals)[i].i);
+  for (const Value& v : *signals) EXPECT_NE(v.text, "SIGCLD");  // an alias, not a member
+  EXPECT_EQ(EnumMembers("Sigmasks")->size(), 3u);
+  EXPECT_FALSE(EnumMembers("ItimerError"));
+}
+
 TEST_F(Module, PublicNamesCoverTheModule) {
   const std::vector<std::string> names = PublicNames();
   for (const char* name : {"alarm", "signal", "SIGRTMIN", "SIGCLD", "ItimerError", "NSIG",

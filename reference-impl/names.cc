@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <iterator>
 
 namespace sigref {
 namespace {
@@ -102,6 +103,22 @@ Value SignalValue(int signum) {
 
 Value HandlersValue(int value) {
   return Value::Enum("Handlers", kHandlers[value == 0 ? 0 : 1].name, value == 0 ? 0 : 1);
+}
+
+std::optional<std::vector<Value>> EnumMembers(const std::string& enum_name) {
+  std::vector<EnumMember> members;
+  if (enum_name == "Signals") {
+    members = SignalsMembers();
+  } else if (enum_name == "Handlers") {
+    members.assign(std::begin(kHandlers), std::end(kHandlers));
+  } else if (enum_name == "Sigmasks") {
+    members.assign(std::begin(kSigmasks), std::end(kSigmasks));
+  } else {
+    return std::nullopt;
+  }
+  std::vector<Value> out;
+  for (const EnumMember& m : members) out.push_back(Value::Enum(enum_name, m.name, m.value));
+  return out;
 }
 
 Value SigmasksValue(int value) {

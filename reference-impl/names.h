@@ -41,6 +41,11 @@ Value HandlersValue(int value);
 // The Sigmasks member of a `how` value (SIG_BLOCK, ...); a plain int for any other value.
 Value SigmasksValue(int value);
 
+// list(signal.NAME) for one of the module's enums ("Signals", "Handlers", "Sigmasks"): the
+// canonical members in definition order (ascending value; aliases such as SIGCLD are not
+// listed). nullopt when NAME is not one of them.
+std::optional<std::vector<Value>> EnumMembers(const std::string& enum_name);
+
 // A module constant that is not a function: enum members, NSIG, ITIMER_*; nullopt otherwise.
 std::optional<Value> ConstantValue(const std::string& name);
 

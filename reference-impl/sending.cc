@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <csignal>
 
+#include "audit.h"
 #include "errors.h"
 #include "safe_point.h"
 
@@ -18,6 +19,10 @@ void RaiseSignal(int signum) {
 }
 
 void PthreadKill(unsigned long thread_id, int signum) {
+  // The documentation: pthread_kill raises the audit event signal.pthread_kill with
+  // (thread_id, signalnum), before anything is sent.
+  Audit("signal.pthread_kill",
+        Value::Tuple({Value::Int(static_cast<long long>(thread_id)), Value::Int(signum)}));
   const int err = pthread_kill(static_cast<pthread_t>(thread_id), signum);
   if (err != 0) ThrowOSError(err);
   CheckSignals();

@@ -12,7 +12,8 @@ namespace sigref {
 // CPython passes them through unchecked.
 void RaiseSignal(int signum);
 
-// signal.pthread_kill(thread_id, signum): pthread_kill(3) to a thread of this process; 0 only
+// signal.pthread_kill(thread_id, signum): raises the audit event "signal.pthread_kill" with
+// (thread_id, signum) (audit.h), then pthread_kill(3) to a thread of this process; 0 only
 // checks. OSError with the returned error number. Then a safe point (the signal may have gone
 // to the calling thread). `thread_id` must name a thread that has not been joined.
 void PthreadKill(unsigned long thread_id, int signum);

@@ -31,8 +31,11 @@ struct timeval ToTimeval(double seconds) {
   return tv;
 }
 
+// Divides the microseconds by 1e6 (multiplying by 1e-6 is not the same in binary floating
+// point: 100000 * 1e-6 is 0.09999999999999999), so that an interval of 0.1 reads back as 0.1,
+// the float a Python program compares against (itimer.float-seconds).
 double ToSeconds(const struct timeval& tv) {
-  return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) * 1e-6;
+  return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
 }
 
 Value TimerValue(const struct itimerval& timer) {

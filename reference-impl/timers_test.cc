@@ -56,6 +56,25 @@ TEST_F(Timers, SetitimerReturnsTheOldDelayAndInterval) {
   EXPECT_EQ(Getitimer(ITIMER_REAL).items[0].f, 0.0);
 }
 
+// itimer.float-seconds: the fractions come back as the floats that were set.
+TEST_F(Timers, FractionsReadBackAsTheFloatsThatWereSet) {
+  Setitimer(ITIMER_REAL, 100.0, 0.1);
+  EXPECT_EQ(Getitimer(ITIMER_REAL).items[1].f, 0.1);
+  Setitimer(ITIMER_REAL, 100.0, 0.3);
+  EXPECT_EQ(Getitimer(ITIMER_REAL).items[1].f, 0.3);
+  const Value old = Setitimer(ITIMER_REAL, 0.0, 0.0);
+  EXPECT_EQ(old.items[1].f, 0.3);
+}
+
+// itimer.microsecond-ceiling: times are rounded up to whole microseconds.
+TEST_F(Timers, TimesRoundUpToWholeMicroseconds) {
+  Setitimer(ITIMER_REAL, 100.0, 0.0123451);
+  EXPECT_EQ(Getitimer(ITIMER_REAL).items[1].f, 0.012346);
+  // -0.1 us rounds up to zero: the timer is disarmed, without an error.
+  Setitimer(ITIMER_REAL, -1e-7, 0.0);
+  EXPECT_EQ(Getitimer(ITIMER_REAL).items[0].f, 0.0);
+}
+
 void ExpectItimerEinval(const std::function<void()>& call) {
   try {
     call();

@@ -19,6 +19,7 @@ import math
 import os
 import signal
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -236,6 +237,7 @@ class Case(object):
         self.stream = stream
         self.bindings = {}
         self.threads = {}   # case thread name -> threading.Thread
+        self.children = {}  # pid -> subprocess.Popen, for `spawn` and `waitpid`
         # Handler events so far. list.append is atomic, so handlers (main thread) and `wait`
         # in any thread share it without a lock a handler could deadlock on.
         self.events = []
@@ -342,7 +344,10 @@ class Case(object):
         os.kill(os.getpid(), self.arg(step["sig"]))
 
     def cmd_parent_kill(self, step, path, thread):
-        self.stream.emit("request", op="kill", sig=step["sig"])
+        if step.get("queue", False):
+            self.stream.emit("request", op="kill", sig=step["sig"], queue=True)
+        else:
+            self.stream.emit("request", op="kill", sig=step["sig"])
 
     def cmd_wait(self, step, path, thread):
         deadline = time.monotonic() + step["timeout"]
@@ -357,12 +362,31 @@ class Case(object):
 
     def cmd_burn_cpu(self, step, path, thread):
         want = step.get("events")
-        begin = time.process_time()
-        # A Python loop, not a C one: the timers' handlers must get their safe points.
-        while time.process_time() - begin < step["seconds"]:
-            if want is not None and len(self.events) >= want:
-                break
-        return time.process_time() - begin
+        zero = block = None
+        if step.get("kernel"):
+            # System time: the kernel spends it filling the buffer from /dev/zero. readinto()
+            # reuses one buffer (a fresh one per read costs user time, on PyPy most of all).
+            zero = open("/dev/zero", "rb", buffering=0)
+            block = bytearray(1 << 20)
+        try:
+            begin = time.process_time()
+            spent = 0.0
+            # A Python loop, not a C one: the timers' handlers must get their safe points.
+            # process_time() is a system call: asking it only every few thousand turns keeps
+            # the default burn in user time, which is what ITIMER_VIRTUAL counts.
+            while spent < step["seconds"]:
+                if want is not None and len(self.events) >= want:
+                    break
+                if zero is not None:
+                    zero.readinto(block)
+                else:
+                    for _ in range(20000):
+                        pass
+                spent = time.process_time() - begin
+            return spent
+        finally:
+            if zero is not None:
+                zero.close()
 
     def cmd_sleep(self, step, path, thread):
         time.sleep(step["seconds"])
@@ -430,6 +454,97 @@ class Case(object):
 
     def cmd_check(self, step, path, thread):
         return None
+
+    def cmd_process_info(self, step, path, thread):
+        return (os.getpid(), os.getuid(), os.getppid())
+
+    def cmd_audit_hook(self, step, path, thread):
+        wanted = frozenset(step["events"])
+        stream, encoder, thread_name = self.stream, self.encoder, self.thread_name
+
+        def hook(event, args):
+            if event in wanted:
+                stream.emit("audit", event=event, args=encoder.value(args),
+                            thread=thread_name())
+
+        sys.addaudithook(hook)  # AttributeError before 3.8: the step's observation
+
+    def cmd_pidfd_open(self, step, path, thread):
+        return os.pidfd_open(self.arg(step["pid"]))  # AttributeError before 3.9
+
+    def cmd_spawn(self, step, path, thread):
+        # subprocess restores SIGPIPE and SIGXFSZ to their default action in the child.
+        child = subprocess.Popen(self.arg(step["argv"]), stdin=subprocess.DEVNULL,
+                                 close_fds=True)
+        self.children[child.pid] = child
+        return child.pid
+
+    def cmd_waitpid(self, step, path, thread):
+        pid = self.arg(step["pid"])
+        child = self.children.get(pid)
+        if child is None:
+            raise ChildProcessError(errno.ECHILD, "no child %r started by spawn" % (pid,))
+        try:
+            code = child.wait(step["timeout"])
+        except subprocess.TimeoutExpired:
+            return None
+        if code < 0:
+            return ("signaled", signal.Signals(-code))
+        return ("exited", code)
+
+    def cmd_fill(self, step, path, thread):
+        # Writes until the (non-blocking) descriptor would block; returns the bytes written.
+        fd = self.arg(step["fd"])
+        total = 0
+        for size in (65536, 4096, 1):  # large writes first, then single bytes to the brim
+            chunk = b"\0" * size
+            while True:
+                try:
+                    total += os.write(fd, chunk)
+                except BlockingIOError:
+                    break
+        return total
+
+    def cmd_attribute(self, step, path, thread):
+        # getattr without the validator's "requires": AttributeError is an observation.
+        return getattr(signal, step["name"])
+
+    def cmd_members(self, step, path, thread):
+        # The enum's canonical members in definition order (aliases are not listed).
+        return list(getattr(signal, step["enum"]))
+
+    def cmd_select(self, step, path, thread):
+        # The selector of the documentation's HTTP-server example: it is interrupted by a
+        # signal, runs the handler, and goes on waiting with the time left (PEP 475).
+        import selectors
+        fds = list(self.arg(step["fds"]))
+        sel = selectors.DefaultSelector()
+        try:
+            for fd in fds:
+                sel.register(fd, selectors.EVENT_READ)
+            ready = set(key.fd for key, _ in sel.select(step["timeout"]))
+        finally:
+            sel.close()
+        return [fd for fd in fds if fd in ready]
+
+    def cmd_native_busy(self, step, path, thread):
+        # One C call that runs for about `seconds` of CPU time without evaluating bytecode, so
+        # that no Python handler can run before it returns. A deque with maxlen 0 consumes an
+        # itertools.repeat entirely in C on CPython and PyPy. (`re` would not do: CPython's
+        # matcher checks for signals as it goes.) Its throughput is measured first, on
+        # small calls, in CPU time so that a loaded machine does not distort it.
+        import collections
+        import itertools
+        n = 1 << 14
+        while True:
+            begin = time.process_time()
+            collections.deque(itertools.repeat(None, n), maxlen=0)
+            spent = time.process_time() - begin
+            if spent >= 0.005 or n >= 1 << 40:
+                break
+            n *= 4
+        total = int(n * step["seconds"] / max(spent, 1e-6)) + 1
+        collections.deque(itertools.repeat(None, total), maxlen=0)
 
     # ---- the step loop -------------------------------------------------------------------
 

@@ -261,6 +261,65 @@ def test_parent_kill_emits_a_request(interp):
     assert value_of(run, "0") is None
 
 
+def test_parent_kill_with_queue_says_so_in_the_request(interp):
+    run = run_case(interp, [{"do": "parent_kill", "sig": "SIGUSR2", "queue": True}])
+    [req] = [r for r in run.records if r["ev"] == "request"]
+    assert req["op"] == "kill" and req["sig"] == "SIGUSR2" and req["queue"] is True
+
+
+def test_process_info_is_pid_uid_ppid(interp):
+    run = run_case(interp, [{"do": "process_info"}])
+    assert value_of(run, "0") == {"tuple": [run.pid, os.getuid(), os.getpid()]}
+
+
+def test_audit_hook_records_the_named_events_only(interp):
+    run = run_case(interp, [
+        {"do": "audit_hook", "events": ["signal.pthread_kill"]},
+        {"do": "ident", "thread": "main", "bind": "me"},
+        {"call": "pthread_kill", "args": ["$me", 0]},
+        {"call": "getsignal", "args": ["@SIGUSR1"]},
+    ])
+    if not ask(interp, "hasattr(sys, 'addaudithook')"):
+        assert exception_of(run, "0")["type"] == "AttributeError"
+        return
+    # Whether this interpreter raises the event at all (PyPy 7.3.11 does not): the driver only
+    # reports what the interpreter's hooks see.
+    raises_it = ask(interp, "(lambda seen, threading: (sys.addaudithook(lambda e, a: "
+                            "seen.append(e)), signal.pthread_kill(threading.get_ident(), 0), "
+                            "'signal.pthread_kill' in seen)[-1])([], __import__('threading'))")
+    audits = [r for r in run.records if r["ev"] == "audit"]
+    if not raises_it:
+        assert audits == []
+        return
+    assert [(a["event"], a["args"], a["thread"]) for a in audits] == [
+        ("signal.pthread_kill", {"tuple": [value_of(run, "1"), 0]}, "main")]
+    evs = [r["ev"] for r in run.records]
+    assert evs.index("audit") < [i for i, r in enumerate(run.records)
+                                 if r.get("path") == "2"][0]
+
+
+def test_spawn_waitpid_and_pidfd_open(interp):
+    run = run_case(interp, [
+        {"do": "spawn", "argv": ["sleep", "3"], "bind": "child"},
+        {"do": "waitpid", "pid": "$child", "timeout": 0.05},
+        {"do": "pidfd_open", "pid": "$child", "bind": "fd"},
+        {"call": "pidfd_send_signal", "args": ["$fd", "@SIGTERM"]},
+        {"do": "waitpid", "pid": "$child", "timeout": 30},
+        {"do": "spawn", "argv": ["true"], "bind": "ok"},
+        {"do": "waitpid", "pid": "$ok", "timeout": 30},
+        {"do": "waitpid", "pid": 1, "timeout": 1},
+    ])
+    assert isinstance(value_of(run, "0"), int)
+    assert value_of(run, "1") is None  # still running
+    assert value_of(run, "6") == {"tuple": ["exited", 0]}
+    assert exception_of(run, "7")["errno"] == "ECHILD"
+    if ask(interp, "hasattr(os, 'pidfd_open') and hasattr(signal, 'pidfd_send_signal')"):
+        assert value_of(run, "4") == {"tuple": ["signaled", sig("SIGTERM", 15)]}
+    else:
+        assert exception_of(run, "2")["type"] == "AttributeError"
+        assert value_of(run, "4") == {"tuple": ["exited", 0]}  # the sleep ran to its end
+
+
 def test_unknown_action_is_not_implemented_and_the_case_goes_on(interp):
     run = run_case(interp, [{"do": "teleport"}, {"do": "check"}])
     exc = exception_of(run, "0")
@@ -514,6 +573,93 @@ def test_burn_cpu_stops_on_events(interp):
     assert burnt < 50
     assert len(handler_records(run)) >= 2
     assert all(r["signame"] == "SIGPROF" for r in handler_records(run))
+
+
+def _burn_and_read_cpu_timers(interp, kernel):
+    burn = {"do": "burn_cpu", "seconds": 0.3}
+    if kernel:
+        burn["kernel"] = True
+    run = run_case(interp, [
+        {"call": "setitimer", "args": ["@ITIMER_VIRTUAL", {"float": 10.0}]},
+        {"call": "setitimer", "args": ["@ITIMER_PROF", {"float": 10.0}]},
+        burn,
+        {"call": "getitimer", "args": ["@ITIMER_VIRTUAL"]},
+        {"call": "getitimer", "args": ["@ITIMER_PROF"]},
+    ])
+    user = 10.0 - value_of(run, "3")["tuple"][0]["float"]
+    total = 10.0 - value_of(run, "4")["tuple"][0]["float"]
+    return user, total
+
+
+def test_burn_cpu_spends_user_time(interp):
+    # ITIMER_VIRTUAL counts user time only: most of a plain burn must show there.
+    user, total = _burn_and_read_cpu_timers(interp, kernel=False)
+    assert total >= 0.25
+    assert user >= 0.2
+
+
+def test_burn_cpu_kernel_spends_system_time(interp):
+    # ITIMER_PROF counts user plus system time, ITIMER_VIRTUAL user time only.
+    user, total = _burn_and_read_cpu_timers(interp, kernel=True)
+    assert total >= 0.25
+    assert user <= 0.1
+
+
+def test_select_wakes_on_the_byte_a_handler_wrote(interp):
+    # The documentation's HTTP-server pattern: the handler writes to a socket pair that the
+    # interrupted select is waiting on.
+    run = run_case(interp, [
+        {"do": "socketpair", "bind": ["r", "w"]},                              # 0
+        {"do": "pipe", "bind": ["idle", "idle_w"]},                            # 1
+        {"call": "signal", "args": ["@SIGALRM", {"handler": "h"}]},            # 2
+        {"call": "setitimer", "args": ["@ITIMER_REAL", {"float": 0.05}]},      # 3
+        {"do": "select", "fds": ["$idle", "$r"], "timeout": 60},               # 4
+        {"do": "select", "fds": ["$idle"], "timeout": 0.01},                   # 5
+    ], handlers={"h": {"write": {"fd": "$w", "data": {"bytes": "00"}}}})
+    r = value_of(run, "0")["tuple"][0]
+    assert value_of(run, "4") == [r]
+    assert value_of(run, "5") == []
+    assert len(handler_records(run)) == 1
+
+
+def test_native_busy_runs_the_handler_only_when_it_returns(interp):
+    run = run_case(interp, [
+        {"call": "signal", "args": ["@SIGPROF", {"handler": "boom"}]},
+        {"call": "setitimer", "args": ["@ITIMER_PROF", {"float": 0.05}]},
+        {"do": "native_busy", "seconds": 0.3},
+    ], handlers={"boom": {"raise": "RuntimeError"}})
+    rec = step_records(run)["2"]
+    assert exception_of(run, "2")["type"] == "RuntimeError"
+    # The signal came 0.05 s of CPU into the work; the exception only at its end.
+    assert rec["t1"] - rec["t0"] >= 0.2
+
+
+def test_fill_writes_until_the_descriptor_would_block(interp):
+    run = run_case(interp, [
+        {"do": "pipe", "bind": ["r", "w"]},
+        {"do": "set_blocking", "fd": "$w", "blocking": False},
+        {"do": "fill", "fd": "$w"},
+        {"do": "write", "fd": "$w", "data": {"bytes": "00"}},
+    ])
+    recs = step_records(run)
+    assert isinstance(recs["2"]["value"], int) and recs["2"]["value"] > 0
+    assert recs["3"]["ok"] is False and recs["3"]["exception"]["type"] == "BlockingIOError"
+
+
+def test_attribute_and_members_inspect_the_module(interp):
+    run = run_case(interp, [
+        {"do": "attribute", "name": "SIGCLD"},
+        {"do": "attribute", "name": "SIGBREAK"},
+        {"do": "members", "enum": "Handlers"},
+        {"do": "members", "enum": "Signals"},
+    ])
+    recs = step_records(run)
+    assert recs["0"]["value"] == {"enum": "Signals", "name": "SIGCHLD", "value": signal.SIGCHLD}
+    assert recs["1"]["exception"]["type"] == "AttributeError"
+    assert recs["2"]["value"] == [{"enum": "Handlers", "name": "SIG_DFL", "value": 0},
+                                  {"enum": "Handlers", "name": "SIG_IGN", "value": 1}]
+    names = [m["name"] for m in recs["3"]["value"]]
+    assert "SIGINT" in names and "SIGCLD" not in names
 
 
 def test_sleep_returns_none_after_the_time(interp):

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -298,6 +299,127 @@ TEST(Driver, UnbufferedStdoutDropsWhatItCouldNotWrite) {
   EXPECT_EQ(Of(run, "step")[0]["exception"]["type"], "BrokenPipeError");
   ASSERT_TRUE(WIFEXITED(run.status));
   EXPECT_EQ(WEXITSTATUS(run.status), 3);
+}
+
+// The documentation's HTTP-server pattern: a handler writes to a socket pair and the select
+// the signal interrupted returns that end as readable.
+TEST(Driver, SelectWakesOnTheByteAHandlerWrote) {
+  DriverRun run = RunDriver(Program(
+      {{{"do", "socketpair"}, {"bind", {"r", "w"}}},
+       {{"do", "pipe"}, {"bind", {"idle", "idle_w"}}},
+       {{"call", "signal"}, {"args", {"@SIGALRM", {{"handler", "h"}}}}},
+       {{"call", "setitimer"}, {"args", {"@ITIMER_REAL", {{"float", 0.05}}}}},
+       {{"do", "select"}, {"fds", {"$idle", "$r"}}, {"timeout", 30}},
+       {{"do", "select"}, {"fds", {"$idle"}}, {"timeout", 0.01}}},
+      {{"h", {{"record", true}, {"write", {{"fd", "$w"}, {"data", {{"bytes", "00"}}}}}}}}));
+  const std::vector<json> steps = Of(run, "step");
+  ASSERT_EQ(steps.size(), 6u);
+  EXPECT_EQ(steps[4]["ok"], true) << steps[4].dump();
+  EXPECT_EQ(steps[4]["value"], json::array({steps[0]["value"]["tuple"][0]}));
+  EXPECT_EQ(steps[5]["value"], json::array());
+}
+
+TEST(Driver, FillLeavesTheDescriptorFull) {
+  DriverRun run = RunDriver(Program(
+      {{{"do", "pipe"}, {"bind", {"r", "w"}}},
+       {{"do", "set_blocking"}, {"fd", "$w"}, {"blocking", false}},
+       {{"do", "fill"}, {"fd", "$w"}},
+       {{"do", "write"}, {"fd", "$w"}, {"data", {{"bytes", "00"}}}}}));
+  const std::vector<json> steps = Of(run, "step");
+  ASSERT_EQ(steps.size(), 4u);
+  ASSERT_TRUE(steps[2]["value"].is_number_integer()) << steps[2].dump();
+  EXPECT_GT(steps[2]["value"].get<long long>(), 0);
+  EXPECT_EQ(steps[3]["exception"]["type"], "BlockingIOError") << steps[3].dump();
+}
+
+TEST(Driver, AttributeAndMembersInspectTheModule) {
+  DriverRun run = RunDriver(Program({{{"do", "attribute"}, {"name", "SIGCLD"}},
+                                     {{"do", "attribute"}, {"name", "SIGBREAK"}},
+                                     {{"do", "members"}, {"enum", "Sigmasks"}}}));
+  const std::vector<json> steps = Of(run, "step");
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_EQ(steps[0]["value"],
+            (json{{"enum", "Signals"}, {"name", "SIGCHLD"}, {"value", SIGCHLD}}));
+  EXPECT_EQ(steps[1]["exception"]["type"], "AttributeError");
+  ASSERT_EQ(steps[2]["value"].size(), 3u) << steps[2].dump();
+  EXPECT_EQ(steps[2]["value"][0]["name"], "SIG_BLOCK");
+}
+
+TEST(Driver, NativeBusyRunsTheHandlerOnlyWhenItReturns) {
+  DriverRun run = RunDriver(Program(
+      {{{"call", "signal"}, {"args", {"@SIGPROF", {{"handler", "boom"}}}}},
+       {{"call", "setitimer"}, {"args", {"@ITIMER_PROF", {{"float", 0.05}}}}},
+       {{"do", "native_busy"}, {"seconds", 0.3}}},
+      {{"boom", {{"record", true}, {"raise", "RuntimeError"}}}}));
+  const std::vector<json> steps = Of(run, "step");
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_EQ(steps[2]["ok"], false);
+  EXPECT_EQ(steps[2]["exception"]["type"], "RuntimeError");
+  // The signal came 0.05 s of CPU into the work; the exception only after all 0.3 s of it.
+  EXPECT_GE(steps[2]["t1"].get<double>() - steps[2]["t0"].get<double>(), 0.3);
+  ASSERT_EQ(Of(run, "handler").size(), 1u);
+}
+
+// Burns 0.3 s of CPU with ITIMER_VIRTUAL and ITIMER_PROF armed at 10 s, and returns how far
+// each fell: {user time, user plus system time}.
+std::pair<double, double> BurnAndReadCpuTimers(bool kernel) {
+  json burn = {{"do", "burn_cpu"}, {"seconds", 0.3}};
+  if (kernel) burn["kernel"] = true;
+  DriverRun run = RunDriver(Program(
+      {{{"call", "setitimer"}, {"args", {"@ITIMER_VIRTUAL", {{"float", 10.0}}}}},
+       {{"call", "setitimer"}, {"args", {"@ITIMER_PROF", {{"float", 10.0}}}}},
+       burn,
+       {{"call", "getitimer"}, {"args", {"@ITIMER_VIRTUAL"}}},
+       {{"call", "getitimer"}, {"args", {"@ITIMER_PROF"}}}}));
+  const std::vector<json> steps = Of(run, "step");
+  EXPECT_EQ(steps.size(), 5u);
+  if (steps.size() != 5u) return {0.0, 0.0};
+  return {10.0 - steps[3]["value"]["tuple"][0]["float"].get<double>(),
+          10.0 - steps[4]["value"]["tuple"][0]["float"].get<double>()};
+}
+
+TEST(Driver, BurnCpuSpendsUserTime) {
+  const auto [user, total] = BurnAndReadCpuTimers(false);
+  EXPECT_GE(total, 0.25);
+  EXPECT_GE(user, 0.2);
+}
+
+TEST(Driver, BurnCpuInTheKernelSpendsSystemTime) {
+  const auto [user, total] = BurnAndReadCpuTimers(true);
+  EXPECT_GE(total, 0.25);
+  EXPECT_LE(user, 0.1);
+}
+
+TEST(Driver, ProcessActionsAuditHookAndQueuedRequest) {
+  DriverRun run = RunDriver(Program(
+      {{{"do", "process_info"}},
+       {{"do", "audit_hook"}, {"events", {"signal.pthread_kill"}}},
+       {{"do", "ident"}, {"thread", "main"}, {"bind", "me"}},
+       {{"call", "pthread_kill"}, {"args", {"$me", 0}}},
+       {{"do", "spawn"}, {"argv", {"sleep", "30"}}, {"bind", "child"}},
+       {{"do", "waitpid"}, {"pid", "$child"}, {"timeout", 0.01}},
+       {{"do", "pidfd_open"}, {"pid", "$child"}, {"bind", "fd"}},
+       {{"call", "pidfd_send_signal"}, {"args", {"$fd", "@SIGTERM"}}},
+       {{"do", "waitpid"}, {"pid", "$child"}, {"timeout", 30}},
+       {{"do", "parent_kill"}, {"sig", "SIGUSR2"}, {"queue", true}}}));
+  const std::vector<json> steps = Of(run, "step");
+  ASSERT_EQ(steps.size(), 10u);
+  const json info = steps[0]["value"]["tuple"];
+  ASSERT_EQ(info.size(), 3u);
+  EXPECT_EQ(info[1], static_cast<long long>(getuid()));
+  EXPECT_EQ(info[2], static_cast<long long>(getpid()));  // this test started the driver
+  const std::vector<json> audits = Of(run, "audit");
+  ASSERT_EQ(audits.size(), 1u);
+  EXPECT_EQ(audits[0]["event"], "signal.pthread_kill");
+  EXPECT_EQ(audits[0]["args"], json({{"tuple", {steps[2]["value"], 0}}}));
+  EXPECT_EQ(audits[0]["thread"], "main");
+  EXPECT_TRUE(steps[4]["value"].is_number_integer());
+  EXPECT_TRUE(steps[5]["value"].is_null());  // still running
+  EXPECT_EQ(steps[8]["value"],
+            json({{"tuple", {"signaled", {{"enum", "Signals"}, {"name", "SIGTERM"}, {"value", SIGTERM}}}}}));
+  const std::vector<json> requests = Of(run, "request");
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0]["queue"], true);
 }
 
 TEST(Driver, DescribeListsNamesAndOperations) {

@@ -8,14 +8,18 @@
 #include <cerrno>
 #include <cmath>
 #include <limits>
+#include <vector>
 
+#include "audit.h"
 #include "blocking.h"
 #include "encode.h"
 #include "errors.h"
 #include "main_thread.h"
 #include "module.h"
 #include "names.h"
+#include "processes.h"
 #include "safe_point.h"
+#include "selector.h"
 #include "sending.h"
 
 namespace sigref_driver {
@@ -37,6 +41,36 @@ double CpuSeconds() {
   if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0) sigref::ThrowOSError(errno);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
+
+// /dev/zero opened for burn_cpu's kernel mode, with a 1 MiB block to read into; closed on
+// destruction, also when a handler's exception leaves the burn. Holds nothing when `open_it`
+// is false.
+class ZeroSource {
+ public:
+  explicit ZeroSource(bool open_it) : block_(open_it ? 1 << 20 : 0) {
+    if (open_it) {
+      fd_ = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+      if (fd_ < 0) sigref::ThrowOSError(errno);
+    }
+  }
+  ~ZeroSource() {
+    if (fd_ >= 0) (void)close(fd_);
+  }
+  ZeroSource(const ZeroSource&) = delete;
+  ZeroSource& operator=(const ZeroSource&) = delete;
+
+  // One read of a whole block; a signal cutting it short (EINTR) is fine: the caller's loop
+  // runs the safe point next.
+  void ReadBlock() {
+    if (read(fd_, block_.data(), block_.size()) < 0 && errno != EINTR) {
+      sigref::ThrowOSError(errno);
+    }
+  }
+
+ private:
+  int fd_ = -1;
+  std::vector<char> block_;
+};
 
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -87,7 +121,9 @@ const std::vector<std::string>& SupportedOperations() {
   static const std::vector<std::string> operations = {
       "call",  "kill",         "parent_kill",  "wait", "burn_cpu", "sleep",
       "pipe",  "socketpair",   "close",        "read", "write",    "set_blocking",
-      "write_stdout", "stdout_to_devnull", "exit", "thread", "join", "ident", "check"};
+      "write_stdout", "stdout_to_devnull", "exit", "thread", "join", "ident", "check",
+      "process_info", "audit_hook", "pidfd_open", "spawn", "waitpid",
+      "select", "native_busy", "fill", "attribute", "members"};
   return operations;
 }
 
@@ -175,7 +211,9 @@ Value Program::Act(const json& step, const std::string& path) {
     return Value::None();
   }
   if (action == "parent_kill") {
-    obs_.Emit({{"ev", "request"}, {"op", "kill"}, {"sig", step["sig"]}});
+    json request = {{"ev", "request"}, {"op", "kill"}, {"sig", step["sig"]}};
+    if (step.value("queue", false)) request["queue"] = true;
+    obs_.Emit(request);
     return Value::None();
   }
   if (action == "wait") return DoWait(step);
@@ -239,7 +277,66 @@ Value Program::Act(const json& step, const std::string& path) {
   if (action == "join") return DoJoin(step);
   if (action == "ident") return DoIdent(step);
   if (action == "check") return Value::None();
+  if (action == "fill") return DoFill(sigref::ToCInt(Resolve(step["fd"])));
+  if (action == "attribute") return sigref::GetAttribute(step["name"].get<std::string>());
+  if (action == "members") {
+    const std::string name = step["enum"].get<std::string>();
+    auto members = sigref::EnumMembers(name);
+    if (!members) throw sigref::TypeError("'" + name + "' is not an enum of the module");
+    return Value::List(std::move(*members));
+  }
+  if (action == "process_info") return ProcessInfo();
+  if (action == "select") {
+    std::vector<int> fds;
+    for (const Value& fd : Resolve(step["fds"]).items) fds.push_back(sigref::ToCInt(fd));
+    std::vector<Value> ready;
+    for (int fd : sigref::SelectReadable(fds, step["timeout"].get<double>())) {
+      ready.push_back(Value::Int(fd));
+    }
+    return Value::List(std::move(ready));
+  }
+  if (action == "native_busy") {
+    // The documentation's "long computation in C": CPU work with no safe point inside, so a
+    // signal that arrives meanwhile only trips its flag; RunStep's safe point after the
+    // action runs the handler once the work is done.
+    const double seconds = step["seconds"].get<double>();
+    const double start = CpuSeconds();
+    volatile unsigned long sink = 0;
+    while (CpuSeconds() - start < seconds) {
+      for (int n = 0; n < 20000; ++n) sink = sink + static_cast<unsigned long>(n);
+    }
+    return Value::None();
+  }
+  if (action == "audit_hook") return DoAuditHook(step);
+  if (action == "pidfd_open") return PidfdOpen(sigref::ToCInt(Resolve(step["pid"])));
+  if (action == "spawn") {
+    const Value argv = Resolve(step["argv"]);
+    std::vector<std::string> words;
+    for (const Value& item : argv.items) {
+      if (item.kind != Value::Kind::kStr) throw sigref::TypeError("argv items must be str");
+      words.push_back(item.text);
+    }
+    return Spawn(words);
+  }
+  if (action == "waitpid") {
+    return WaitPid(sigref::ToCInt(Resolve(step["pid"])), step["timeout"].get<double>());
+  }
   throw sigref::NotImplementedError("action '" + action + "' is not supported by sigref-driver");
+}
+
+Value Program::DoFill(int fd) {
+  // Large writes first, then single bytes, until the descriptor would block; the write count
+  // is the value. A blocking descriptor would block here forever: the case must not ask that.
+  long long total = 0;
+  for (const size_t size : {size_t{65536}, size_t{4096}, size_t{1}}) {
+    const std::string chunk(size, '\0');
+    try {
+      for (;;) total += static_cast<long long>(sigref::Write(fd, chunk));
+    } catch (const sigref::BlockingIOError&) {
+      // Full at this chunk size; try a smaller one.
+    }
+  }
+  return Value::Int(total);
 }
 
 Value Program::DoWait(const json& step) {
@@ -259,6 +356,11 @@ Value Program::DoWait(const json& step) {
 Value Program::DoBurnCpu(const json& step) {
   const double seconds = step["seconds"].get<double>();
   const int wanted = step.value("events", 0);
+  // `kernel`: the time goes to read(2)s of /dev/zero, which the kernel spends filling the
+  // buffer (system time); otherwise to a plain loop (user time). ITIMER_VIRTUAL counts only
+  // the latter, ITIMER_PROF both.
+  const bool kernel = step.value("kernel", false);
+  ZeroSource zero(kernel);
   const double start = CpuSeconds();
   double burnt = 0.0;
   volatile unsigned long sink = 0;
@@ -266,9 +368,23 @@ Value Program::DoBurnCpu(const json& step) {
     sigref::CheckSignals();
     burnt = CpuSeconds() - start;
     if (burnt >= seconds || (wanted > 0 && events_.load() >= wanted)) break;
-    for (int n = 0; n < 20000; ++n) sink = sink + static_cast<unsigned long>(n);
+    if (kernel) {
+      zero.ReadBlock();
+    } else {
+      for (int n = 0; n < 20000; ++n) sink = sink + static_cast<unsigned long>(n);
+    }
   }
   return Value::Float(burnt);
+}
+
+Value Program::DoAuditHook(const json& step) {
+  const std::set<std::string> wanted = step["events"].get<std::set<std::string>>();
+  sigref::AddAuditHook([this, wanted](const std::string& event, const Value& args) {
+    if (wanted.count(event) == 0) return;
+    obs_.Emit({{"ev", "audit"}, {"event", event}, {"args", EncodeValue(args)},
+               {"thread", ThreadName()}});
+  });
+  return Value::None();
 }
 
 Value Program::DoThread(const json& step, const std::string& path) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -51,10 +52,14 @@ class Program {
   sigref::Value Act(const nlohmann::json& step, const std::string& path);
   // The `do` actions, one function each where they need more than a line.
   sigref::Value DoWait(const nlohmann::json& step);
+  // The `fill` action: writes to a non-blocking descriptor until it would block.
+  sigref::Value DoFill(int fd);
   sigref::Value DoBurnCpu(const nlohmann::json& step);
   sigref::Value DoThread(const nlohmann::json& step, const std::string& path);
   sigref::Value DoJoin(const nlohmann::json& step);
   sigref::Value DoIdent(const nlohmann::json& step);
+  // Installs an audit hook that emits an `audit` record for the events the step names.
+  sigref::Value DoAuditHook(const nlohmann::json& step);
   // Applies a step's `bind` (a name, or names to unpack a tuple or list into).
   void Bind(const nlohmann::json& bind, const sigref::Value& value);
 
