@@ -1,4 +1,5 @@
 #include "catalog.h"
+#include "text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -127,15 +128,8 @@ std::string Join(const std::vector<std::string>& words, const char* sep = ", ") 
   return out;
 }
 
-// JSON Pointer escaping (RFC 6901): '~' -> "~0", '/' -> "~1".
 std::string Child(const std::string& path, const std::string& key) {
-  std::string out = path + "/";
-  for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
+  return JsonPointerChild(path, key);
 }
 
 std::string Child(const std::string& path, size_t index) {

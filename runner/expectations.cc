@@ -1,5 +1,7 @@
 #include "expectations.h"
 
+#include "text.h"
+
 #include <fstream>
 #include <sstream>
 
@@ -7,13 +9,7 @@ namespace sigconform {
 namespace {
 
 std::string Child(const std::string& path, const std::string& key) {
-  std::string out = path + "/";
-  for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
+  return JsonPointerChild(path, key);
 }
 
 }  // namespace

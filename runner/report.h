@@ -44,6 +44,10 @@ std::string ReportJunit(const RunInfo& run, const std::vector<Result>& results);
 // stderr excerpt, reproduce command), then a short list of the not-applicable and xfail ones.
 std::string ReportMarkdown(const RunInfo& run, const std::vector<Result>& results);
 
+// The implementations in report order: those of RunInfo first, in command-line order, then any
+// other name found in results, each once.
+std::vector<std::string> ImplementationOrder(const RunInfo& run, const std::vector<Result>& results);
+
 // HTML compliance matrix: a summary table per implementation, then one row per case (grouped
 // by area) and one column per implementation, each cell a status coloured by kind with the
 // result's message as its tooltip. Self-contained: inline styles, no script, no network.

@@ -44,17 +44,23 @@ std::string Area(const std::string& id) { return id.substr(0, id.find('/')); }
 
 }  // namespace
 
-std::string ReportHtml(const RunInfo& run, const std::vector<Result>& results) {
-  std::vector<std::string> impls;
+std::vector<std::string> ImplementationOrder(const RunInfo& run,
+                                             const std::vector<Result>& results) {
+  std::vector<std::string> order;
   std::set<std::string> known;
-  for (const auto& [name, describe] : run.implementations) {
-    if (known.insert(name).second) impls.push_back(name);
+  for (const auto& impl : run.implementations) {
+    if (known.insert(impl.first).second) order.push_back(impl.first);
   }
-  std::map<std::string, std::map<std::string, const Result*>> by_case;  // case -> impl -> result
   for (const Result& r : results) {
-    if (known.insert(r.implementation).second) impls.push_back(r.implementation);
-    by_case[r.case_id][r.implementation] = &r;
+    if (known.insert(r.implementation).second) order.push_back(r.implementation);
   }
+  return order;
+}
+
+std::string ReportHtml(const RunInfo& run, const std::vector<Result>& results) {
+  const std::vector<std::string> impls = ImplementationOrder(run, results);
+  std::map<std::string, std::map<std::string, const Result*>> by_case;  // case -> impl -> result
+  for (const Result& r : results) by_case[r.case_id][r.implementation] = &r;
 
   std::string out;
   out += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";

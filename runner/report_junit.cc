@@ -60,14 +60,7 @@ std::string Details(const Result& r) {
 }  // namespace
 
 std::string ReportJunit(const RunInfo& run, const std::vector<Result>& results) {
-  std::vector<std::string> order;
-  std::set<std::string> known;
-  for (const auto& impl : run.implementations) {
-    if (known.insert(impl.first).second) order.push_back(impl.first);
-  }
-  for (const Result& r : results) {
-    if (known.insert(r.implementation).second) order.push_back(r.implementation);
-  }
+  const std::vector<std::string> order = ImplementationOrder(run, results);
 
   struct Counts {
     int tests = 0, failures = 0, errors = 0, skipped = 0;

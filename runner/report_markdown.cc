@@ -123,14 +123,7 @@ std::string ReportMarkdown(const RunInfo& run, const std::vector<Result>& result
     out += "\n";
   }
 
-  std::vector<std::string> order;
-  std::set<std::string> known;
-  for (const auto& impl : run.implementations) {
-    if (known.insert(impl.first).second) order.push_back(impl.first);
-  }
-  for (const Result& r : results) {
-    if (known.insert(r.implementation).second) order.push_back(r.implementation);
-  }
+  const std::vector<std::string> order = ImplementationOrder(run, results);
   std::map<std::string, std::map<Status, int>> counts;
   for (const Result& r : results) ++counts[r.implementation][r.status];
 

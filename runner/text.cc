@@ -59,4 +59,14 @@ std::string TailExcerpt(const std::string& s, size_t max_bytes) {
   return "..." + SanitizeUtf8(s.substr(start));
 }
 
+std::string JsonPointerChild(const std::string& path, const std::string& key) {
+  std::string out = path + "/";
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
 }  // namespace sigconform

@@ -15,6 +15,10 @@ std::string SanitizeUtf8(const std::string& s);
 // never splitting a UTF-8 sequence, sanitized as by SanitizeUtf8.
 std::string TailExcerpt(const std::string& s, size_t max_bytes);
 
+// `path` extended by the member `key`, escaped as JSON Pointer wants (RFC 6901: '~' -> "~0",
+// '/' -> "~1"). Catalog and expectation errors name where they are this way.
+std::string JsonPointerChild(const std::string& path, const std::string& key);
+
 }  // namespace sigconform
 
 #endif  // SIGCONFORM_RUNNER_TEXT_H_
