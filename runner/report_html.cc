@@ -29,13 +29,19 @@ std::string Escape(const std::string& raw) {
 const char* Colour(Status s) {
   switch (s) {
     case Status::kPass: return "#c8e6c9";
+    case Status::kEmulatedConforming: return "#dcedc8";
     case Status::kXfail: return "#e6ee9c";
     case Status::kFail:
+    case Status::kFlaky:
     case Status::kXpass: return "#ffcdd2";
-    case Status::kMissing: return "#f8bbd0";
+    case Status::kEmulatedDiverging: return "#f0d9d9";
+    case Status::kMissing:
+    case Status::kUnsupported: return "#f8bbd0";
     case Status::kError:
+    case Status::kCrash:
     case Status::kTimeout: return "#ffe0b2";
-    case Status::kNotApplicable: return "#eeeeee";
+    case Status::kNotApplicable:
+    case Status::kNotRun: return "#eeeeee";
   }
   return "#ffffff";
 }
@@ -74,7 +80,7 @@ std::string ReportHtml(const RunInfo& run, const std::vector<Result>& results) {
 
   // The summary: counts per implementation.
   out += "<table><tr><th>implementation</th>";
-  for (Status s : kAllStatuses) out += std::string("<th>") + StatusName(s) + "</th>";
+  for (Status s : ShownStatuses(results)) out += std::string("<th>") + StatusName(s) + "</th>";
   out += "</tr>\n";
   for (const std::string& impl : impls) {
     std::map<Status, int> counts;
@@ -82,7 +88,7 @@ std::string ReportHtml(const RunInfo& run, const std::vector<Result>& results) {
       if (r.implementation == impl) counts[r.status]++;
     }
     out += "<tr><td>" + Escape(impl) + "</td>";
-    for (Status s : kAllStatuses) out += "<td class=\"st\">" + std::to_string(counts[s]) + "</td>";
+    for (Status s : ShownStatuses(results)) out += "<td class=\"st\">" + std::to_string(counts[s]) + "</td>";
     out += "</tr>\n";
   }
   out += "</table>\n<h2>Cases</h2>\n<table><tr><th>case</th>";

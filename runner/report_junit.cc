@@ -75,10 +75,16 @@ std::string ReportJunit(const RunInfo& run, const std::vector<Result>& results) 
       switch (r.status) {
         case Status::kFail:
         case Status::kMissing:
+        case Status::kFlaky:
         case Status::kXpass: ++c->failures; break;
         case Status::kError:
+        case Status::kCrash:
+        case Status::kUnsupported:
+        case Status::kNotRun:
         case Status::kTimeout: ++c->errors; break;
         case Status::kNotApplicable:
+        case Status::kEmulatedConforming:
+        case Status::kEmulatedDiverging:
         case Status::kXfail: ++c->skipped; break;
         case Status::kPass: break;
       }
@@ -106,10 +112,15 @@ std::string ReportJunit(const RunInfo& run, const std::vector<Result>& results) 
           out += "/>\n";
           continue;
         case Status::kNotApplicable:
+        case Status::kEmulatedConforming:
+        case Status::kEmulatedDiverging:
         case Status::kXfail:
           out += ">\n      <skipped message=\"" + message + "\"/>\n";
           break;
         case Status::kError:
+        case Status::kCrash:
+        case Status::kUnsupported:
+        case Status::kNotRun:
         case Status::kTimeout:
           out += ">\n      <error type=\"" + status + "\" message=\"" + message + "\">" +
                  XmlEscape(Details(r)) + "</error>\n";

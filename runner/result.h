@@ -21,6 +21,14 @@ enum class Status {
   kTimeout,        // the runner ended the case at its timeout
   kXfail,          // failed, and an expectation file says it does
   kXpass,          // passed, but an expectation file says it fails
+  // Reserved for the statuses the open issues add; each issue that produces one defines its
+  // meaning in the table of statuses (README, spec/report.schema.json).
+  kUnsupported,         // the driver lacks an action the case needs (not the platform's doing)
+  kCrash,               // the implementation died by a signal the case did not expect
+  kNotRun,              // never started: the run was interrupted first
+  kFlaky,               // --repeat gave different verdicts
+  kEmulatedConforming,  // on a platform whose signals are emulated: behaved as documented
+  kEmulatedDiverging,   // on a platform whose signals are emulated: behaved otherwise
 };
 
 // The name used in reports and on the command line: "pass", "fail", "missing",
@@ -35,18 +43,26 @@ inline const char* StatusName(Status s) {
     case Status::kTimeout: return "timeout";
     case Status::kXfail: return "xfail";
     case Status::kXpass: return "xpass";
+    case Status::kUnsupported: return "unsupported";
+    case Status::kCrash: return "crash";
+    case Status::kNotRun: return "not-run";
+    case Status::kFlaky: return "flaky";
+    case Status::kEmulatedConforming: return "emulated-conforming";
+    case Status::kEmulatedDiverging: return "emulated-diverging";
   }
   return "error";
 }
 
 // Whether the status counts against the run (makes the CLI exit non-zero): fail, missing,
-// error, timeout and xpass do (an xpass means the expectation file is stale); pass,
-// not-applicable and xfail do not.
+// error, crash, timeout, flaky and xpass do (an xpass means the expectation file is stale);
+// pass, not-applicable, xfail and the emulated results (informational) do not.
 inline bool IsUnexpected(Status s) {
   switch (s) {
     case Status::kPass:
     case Status::kNotApplicable:
     case Status::kXfail:
+    case Status::kEmulatedConforming:
+    case Status::kEmulatedDiverging:
       return false;
     default:
       return true;
@@ -54,9 +70,17 @@ inline bool IsUnexpected(Status s) {
 }
 
 // Every status, in report order.
-inline const Status kAllStatuses[] = {Status::kPass,  Status::kFail,    Status::kMissing,
-                                      Status::kNotApplicable, Status::kError, Status::kTimeout,
-                                      Status::kXfail, Status::kXpass};
+inline const Status kAllStatuses[] = {
+    Status::kPass,        Status::kFail,  Status::kMissing, Status::kUnsupported,
+    Status::kNotApplicable, Status::kError, Status::kCrash, Status::kTimeout,
+    Status::kXfail,       Status::kXpass, Status::kNotRun,  Status::kFlaky,
+    Status::kEmulatedConforming, Status::kEmulatedDiverging};
+
+struct Result;
+
+// The statuses a summary table shows for these results: the eight every run can give, plus
+// each other status that occurs in them, in report order.
+std::vector<Status> ShownStatuses(const std::vector<Result>& results);
 
 struct Result {
   std::string case_id;
@@ -73,6 +97,19 @@ struct Result {
   std::string stderr_excerpt;    // the last ~2000 bytes of standard error, valid UTF-8
   std::vector<std::string> env;  // the environment the driver ran with, "NAME=value"
 };
+
+inline std::vector<Status> ShownStatuses(const std::vector<Result>& results) {
+  std::vector<Status> shown;
+  for (Status s : kAllStatuses) {
+    bool always = s == Status::kPass || s == Status::kFail || s == Status::kMissing ||
+                  s == Status::kNotApplicable || s == Status::kError || s == Status::kTimeout ||
+                  s == Status::kXfail || s == Status::kXpass;
+    bool present = false;
+    for (const Result& r : results) present = present || r.status == s;
+    if (always || present) shown.push_back(s);
+  }
+  return shown;
+}
 
 }  // namespace sigconform
 

@@ -113,8 +113,10 @@ def test_report_written_by_the_runner_matches_its_schema():
     report = json.loads(subprocess.run([sample], check=True, capture_output=True, text=True).stdout)
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator(REPORT_SCHEMA).iter_errors(report)]
     assert not errors
-    assert {r["status"] for r in report["results"]} == {
-        "pass", "fail", "missing", "not-applicable", "error", "timeout", "xfail", "xpass"}
+    # The sample holds one result of every status, so the schema's enum and the runner's
+    # statuses cannot drift apart.
+    assert {r["status"] for r in report["results"]} == set(
+        load(REPORT_SCHEMA)["$defs"]["result"]["properties"]["status"]["enum"])
 
 
 def test_report_schema_rejects_a_wrong_status():

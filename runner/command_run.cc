@@ -1,16 +1,18 @@
-#include "commands.h"
+#include "command_run.h"
 
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <ctime>
 #include <iostream>
+#include <memory>
 #include <map>
 
+#include <CLI/CLI.hpp>
+
 #include "catalog.h"
+#include "command_common.h"
 #include "describe.h"
 #include "environment.h"
 #include "evaluate.h"
@@ -20,88 +22,10 @@
 #include "plan.h"
 #include "report.h"
 #include "result.h"
-#include "rules.h"
 #include "supervisor.h"
 
 namespace sigconform {
 namespace {
-
-// A word quoted for a POSIX shell, so that reproduce lines can be pasted as they are.
-std::string ShellQuote(const std::string& word) {
-  bool plain = !word.empty();
-  for (char c : word) {
-    if (!(isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '.' || c == '-' ||
-          c == '_' || c == '=' || c == ':' || c == ',' || c == '+')) {
-      plain = false;
-    }
-  }
-  if (plain) return word;
-  std::string out = "'";
-  for (char c : word) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-bool PassesFilters(const std::string& id, const std::vector<std::string>& filters) {
-  if (filters.empty()) return true;
-  for (const std::string& f : filters) {
-    if (GlobMatches(f, id)) return true;
-  }
-  return false;
-}
-
-// Loads the catalog and keeps the cases the filters select. Prints catalog errors and returns
-// false when there are any: a broken case is never skipped silently.
-bool LoadSelected(const std::string& cases_dir, const std::vector<std::string>& filters,
-                  std::vector<Case>* out) {
-  Catalog catalog = LoadCatalog(cases_dir);
-  if (!catalog.errors.empty()) {
-    for (const CatalogError& e : catalog.errors) {
-      std::cerr << "sigconform: " << FormatCatalogError(e) << "\n";
-    }
-    std::cerr << "sigconform: the catalog has " << catalog.errors.size()
-              << " error(s); nothing was run\n";
-    return false;
-  }
-  for (Case& c : catalog.cases) {
-    if (PassesFilters(c.id, filters)) out->push_back(std::move(c));
-  }
-  return true;
-}
-
-// Parses and resolves every --impl. Prints the problem and returns false on the first bad one.
-bool ParseImplementations(const std::vector<std::string>& specs,
-                          std::vector<Implementation>* out) {
-  std::map<std::string, int> seen;
-  for (const std::string& spec : specs) {
-    std::string error;
-    std::optional<Implementation> impl = ParseImplSpec(spec, &error);
-    if (!impl || !ResolveImplementation(&*impl, &error)) {
-      std::cerr << "sigconform: " << error << "\n";
-      return false;
-    }
-    if (seen[impl->name]++ > 0) {
-      std::cerr << "sigconform: implementation '" << impl->name << "' is given twice\n";
-      return false;
-    }
-    out->push_back(std::move(*impl));
-  }
-  return true;
-}
-
-std::string NowIso8601() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 int DefaultJobs() {
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -173,12 +97,6 @@ bool WriteReports(const RunOptions& options, const RunInfo& info,
 }
 
 }  // namespace
-
-std::string DefaultCasesDir() {
-  const char* root = std::getenv("SIGCONFORM_SOURCE_ROOT");
-  std::string base = (root != nullptr && *root != '\0') ? root : SIGCONFORM_SOURCE_ROOT;
-  return base + "/cases";
-}
 
 int RunCommand(const RunOptions& options) {
   auto started = std::chrono::steady_clock::now();
@@ -322,107 +240,31 @@ int RunCommand(const RunOptions& options) {
   return kExitOk;
 }
 
-int ListCommand(const std::string& cases_dir, const std::vector<std::string>& filters,
-                bool verbose) {
-  std::vector<Case> cases;
-  if (!LoadSelected(cases_dir, filters, &cases)) return kExitUsage;
-  size_t width = 0;
-  for (const Case& c : cases) width = std::max(width, c.id.size());
-  for (const Case& c : cases) {
-    std::cout << c.id << std::string(width - c.id.size() + 2, ' ') << c.title << "\n";
-    if (verbose) {
-      std::cout << "    rules:";
-      for (const std::string& r : c.rules) std::cout << " " << r;
-      std::cout << "\n    tags:";
-      for (const std::string& t : c.tags) std::cout << " " << t;
-      std::cout << "\n";
-    }
-  }
-  std::cout << cases.size() << " cases\n";
-  return kExitOk;
-}
-
-std::string DefaultRulesDir() {
-  const char* root = std::getenv("SIGCONFORM_SOURCE_ROOT");
-  std::string base = (root != nullptr && *root != '\0') ? root : SIGCONFORM_SOURCE_ROOT;
-  return base + "/spec/rules";
-}
-
-int CoverageCommand(const CoverageOptions& options) {
-  const RuleIndex index = LoadRules(options.rules_dir);
-  for (const RuleError& e : index.errors) std::cerr << "sigconform: " << FormatRuleError(e) << "\n";
-  std::vector<Case> cases;
-  if (!LoadSelected(options.cases_dir, {}, &cases)) return kExitUsage;
-  // Malformed rules are reported and left out, but the coverage of the others is still shown.
-  const Coverage coverage = ComputeCoverage(index, cases);
-
-  std::string section_file;
-  for (const Rule& r : index.rules) {
-    if (r.file != section_file) {
-      section_file = r.file;
-      std::cout << "# " << r.file << "\n";
-    }
-    const std::vector<std::string>& ids = coverage.cases_of_rule.at(r.id);
-    std::cout << r.id << (r.settled ? "  (settled)" : "") << "\n";
-    if (ids.empty()) std::cout << "    UNCOVERED\n";
-    for (const std::string& id : ids) std::cout << "    " << id << "\n";
-  }
-  if (!coverage.uncovered.empty()) {
-    std::cout << "\nrules no case checks:\n";
-    for (const std::string& id : coverage.uncovered) {
-      for (const Rule& r : index.rules) {
-        if (r.id == id) std::cout << "  " << id << "  (" << r.file << ":" << r.line << ")\n";
-      }
-    }
-  }
-  for (const UnknownRule& u : coverage.unknown) {
-    std::cerr << "sigconform: case " << u.case_id << " cites rule '" << u.rule_id
-              << "', which no well-formed rule row of " << options.rules_dir << " defines\n";
-  }
-  const size_t covered = coverage.rule_count - coverage.uncovered.size();
-  char percent[32];
-  std::snprintf(percent, sizeof percent, "%.1f",
-                coverage.rule_count == 0 ? 0.0 : 100.0 * covered / coverage.rule_count);
-  std::cout << "\n" << coverage.rule_count << " rules, " << covered << " covered (" << percent
-            << " %), " << coverage.uncovered.size() << " uncovered; " << coverage.case_count
-            << " cases";
-  if (!coverage.unknown.empty()) {
-    std::cout << "; " << coverage.unknown.size() << " citation(s) of unknown rules";
-  }
-  std::cout << "\n";
-
-  if (!options.json_path.empty()) {
-    std::string error;
-    const std::string text = CoverageJson(index, cases, coverage).dump(2) + "\n";
-    if (!WriteFileAtomically(options.json_path, text, &error)) {
-      std::cerr << "sigconform: cannot write " << options.json_path << ": " << error << "\n";
-      return kExitUsage;
-    }
-    std::cout << "wrote " << options.json_path << "\n";
-  }
-  if (!index.errors.empty()) {
-    std::cerr << "sigconform: the rule files have " << index.errors.size() << " error(s)\n";
-  }
-  if (!index.errors.empty() || !coverage.unknown.empty()) return kExitUsage;
-  return coverage.uncovered.empty() ? kExitOk : kExitFailures;
-}
-
-int DescribeCommand(const std::vector<std::string>& impl_specs) {
-  std::vector<Implementation> impls;
-  if (!ParseImplementations(impl_specs, &impls)) return kExitUsage;
-  std::vector<DescribeOutcome> described = DescribeAll(impls);
-  int status = kExitOk;
-  for (size_t i = 0; i < impls.size(); i++) {
-    if (!described[i].description) {
-      std::cerr << "sigconform: " << impls[i].name << ": " << described[i].error << "\n";
-      status = kExitFailures;
-      continue;
-    }
-    nlohmann::json out = {{"implementation", impls[i].name}, {"argv", impls[i].argv},
-                          {"describe", described[i].record}};
-    std::cout << out.dump(2) << "\n";
-  }
-  return status;
+CommandAction AddRunCommand(CLI::App* app, const Invocation* invocation) {
+  auto run = std::make_shared<RunOptions>();
+  CLI::App* cmd = app->add_subcommand("run", "run the catalog against implementations");
+  cmd->add_option("--impl", run->impl_specs,
+                  "implementation: reference, cpython, pypy or NAME=COMMAND (repeatable; "
+                  "default: reference and cpython)");
+  cmd->add_option("--cases", run->cases_dir, "catalog directory (default: the source tree's cases/)");
+  cmd->add_option("--filter", run->filters, "glob over case ids, e.g. 'masks/*' (repeatable)");
+  cmd->add_option("-j,--jobs", run->jobs, "drivers at once (default: twice the cores)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--json", run->json_path, "write the JSON report to this file");
+  cmd->add_option("--out", run->out_dir,
+                  "write report.json, junit.xml, summary.md and matrix.html into this directory "
+                  "(default, when neither --json nor --out is given: reports/latest)");
+  cmd->add_option("--expectations", run->expectation_files,
+                  "expectation file of known failures (repeatable)");
+  cmd->add_flag("-q,--quiet", run->quiet, "print only the summary");
+  return [run, invocation] {
+    if (run->impl_specs.empty()) run->impl_specs = {"reference", "cpython"};
+    if (run->cases_dir.empty()) run->cases_dir = DefaultCasesDir();
+    if (run->json_path.empty() && run->out_dir.empty()) run->out_dir = "reports/latest";
+    run->runner_path = invocation->runner_path;
+    run->command_line = invocation->command_line;
+    return RunCommand(*run);
+  };
 }
 
 }  // namespace sigconform

@@ -1,0 +1,34 @@
+// `sigconform coverage`: every rule with the cases that check it.
+#ifndef SIGCONFORM_RUNNER_COMMAND_COVERAGE_H_
+#define SIGCONFORM_RUNNER_COMMAND_COVERAGE_H_
+
+#include <string>
+
+#include "command_common.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
+
+namespace sigconform {
+
+// Options of `sigconform coverage`.
+struct CoverageOptions {
+  std::string rules_dir;  // spec/rules of the source tree by default
+  std::string cases_dir;  // the catalog
+  std::string json_path;  // where to write the machine-readable index; "" for none
+};
+
+// `sigconform coverage`: reads the rules of spec/rules/*.md and the catalog, prints every rule
+// with the cases that check it, the rules no case checks, and the totals. Returns kExitOk when
+// every rule is covered, kExitFailures when some is not, kExitUsage when a rule file or a case
+// is malformed or a case cites a rule id that does not exist (the catalog must never cite
+// unknown rules).
+int CoverageCommand(const CoverageOptions& options);
+
+// Adds `coverage` and its options to the command line.
+CommandAction AddCoverageCommand(CLI::App* app);
+
+}  // namespace sigconform
+
+#endif  // SIGCONFORM_RUNNER_COMMAND_COVERAGE_H_

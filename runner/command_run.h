@@ -1,0 +1,41 @@
+// `sigconform run`: the catalog against implementations.
+#ifndef SIGCONFORM_RUNNER_COMMAND_RUN_H_
+#define SIGCONFORM_RUNNER_COMMAND_RUN_H_
+
+#include <string>
+#include <vector>
+
+#include "command_common.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
+
+namespace sigconform {
+
+// Options of `sigconform run`.
+struct RunOptions {
+  std::vector<std::string> impl_specs;  // as given on the command line; never empty
+  std::string cases_dir;                // the catalog
+  std::vector<std::string> filters;     // globs over case ids; empty: every case
+  std::vector<std::string> expectation_files;
+  int jobs = 0;            // drivers at once; 0: twice the number of cores
+  std::string json_path;   // where to write the JSON report alone; "" for none
+  std::string out_dir;     // where to write report.json, junit.xml, summary.md; "" for none
+  std::string runner_path;   // this program, as reproduce lines should call it
+  std::string command_line;  // how it was invoked, for the reports
+  bool quiet = false;        // no line per unexpected result, only the summary
+};
+
+// Loads and filters the catalog, describes the implementations, plans, runs every applicable
+// pair under one Supervisor, evaluates, applies expectations, prints unexpected results as
+// they come and a summary at the end, and writes the reports — also when drivers break or the
+// runner is interrupted. Returns an exit status of command_common.h.
+int RunCommand(const RunOptions& options);
+
+// Adds `run` and its options to the command line; `invocation` is read when the action runs.
+CommandAction AddRunCommand(CLI::App* app, const Invocation* invocation);
+
+}  // namespace sigconform
+
+#endif  // SIGCONFORM_RUNNER_COMMAND_RUN_H_
