@@ -22,6 +22,7 @@
 #include "plan.h"
 #include "report.h"
 #include "result.h"
+#include "rules.h"
 #include "supervisor.h"
 
 namespace sigconform {
@@ -112,10 +113,25 @@ int RunCommand(const RunOptions& options) {
     info.host_machine = host.machine;
   }
 
+  // The rules first: a case citing a rule that does not exist, or one that was withdrawn, would
+  // give a verdict resting on nothing.
+  const RuleIndex rules = LoadRules(options.rules_dir);
+  for (const RuleError& e : rules.errors) std::cerr << "sigconform: " << FormatRuleError(e) << "\n";
+  if (!rules.errors.empty()) {
+    std::cerr << "sigconform: the rule files have " << rules.errors.size()
+              << " error(s); nothing was run\n";
+    return kExitUsage;
+  }
   std::vector<Case> cases;
   if (!LoadSelected(options.cases_dir, options.filters, &cases)) return kExitUsage;
   if (cases.empty()) {
     std::cerr << "sigconform: no case matches the filters\n";
+    return kExitUsage;
+  }
+  if (const auto errors = CheckCitations(rules, cases); !errors.empty()) {
+    for (const CatalogError& e : errors) std::cerr << "sigconform: " << FormatCatalogError(e) << "\n";
+    std::cerr << "sigconform: " << errors.size() << " citation(s) of unknown or withdrawn rules; "
+              << "nothing was run\n";
     return kExitUsage;
   }
   Expectations expectations;
@@ -141,6 +157,8 @@ int RunCommand(const RunOptions& options) {
       Result r;
       r.case_id = c.id;
       r.implementation = impls[i].name;
+      r.rules = c.rules;
+      for (Tier t : TiersOf(rules, c)) r.tiers.push_back(TierName(t));
       r.reproduce = ShellQuote(options.runner_path) + " run --impl " +
                     ShellQuote(options.impl_specs[i]) + " --cases " +
                     ShellQuote(options.cases_dir) + " --filter " + ShellQuote(c.id);
@@ -211,6 +229,8 @@ int RunCommand(const RunOptions& options) {
     Result judged = Evaluate(*planned[index].kase, record);
     judged.implementation = r.implementation;
     judged.reproduce = r.reproduce;
+    judged.rules = r.rules;
+    judged.tiers = r.tiers;
     r = std::move(judged);
     ApplyExpectations(expectations, &r);
     if (!options.quiet && IsUnexpected(r.status)) PrintResultLine(r);
@@ -223,6 +243,8 @@ int RunCommand(const RunOptions& options) {
     Result judged = Evaluate(*planned[index].kase, records[index]);
     judged.implementation = r.implementation;
     judged.reproduce = r.reproduce;
+    judged.rules = r.rules;
+    judged.tiers = r.tiers;
     r = std::move(judged);
   }
 
@@ -247,6 +269,9 @@ CommandAction AddRunCommand(CLI::App* app, const Invocation* invocation) {
                   "implementation: reference, cpython, pypy or NAME=COMMAND (repeatable; "
                   "default: reference and cpython)");
   cmd->add_option("--cases", run->cases_dir, "catalog directory (default: the source tree's cases/)");
+  cmd->add_option("--rules", run->rules_dir,
+                  "rules directory (default: the source tree's spec/rules/); a case citing an "
+                  "unknown or withdrawn rule stops the run before it starts");
   cmd->add_option("--filter", run->filters, "glob over case ids, e.g. 'masks/*' (repeatable)");
   cmd->add_option("-j,--jobs", run->jobs, "drivers at once (default: twice the cores)")
       ->check(CLI::NonNegativeNumber);
@@ -260,6 +285,7 @@ CommandAction AddRunCommand(CLI::App* app, const Invocation* invocation) {
   return [run, invocation] {
     if (run->impl_specs.empty()) run->impl_specs = {"reference", "cpython"};
     if (run->cases_dir.empty()) run->cases_dir = DefaultCasesDir();
+    if (run->rules_dir.empty()) run->rules_dir = DefaultRulesDir();
     if (run->json_path.empty() && run->out_dir.empty()) run->out_dir = "reports/latest";
     run->runner_path = invocation->runner_path;
     run->command_line = invocation->command_line;

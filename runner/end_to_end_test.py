@@ -80,6 +80,11 @@ def test_whole_catalog_passes_on_reference_and_cpython(tmp_path):
         for case_id in cases:
             assert results[(impl, case_id)]["status"] == "pass", results[(impl, case_id)]
     assert report["summary"]["cpython"]["pass"] == len(cases)
+    # Each result names the rules its case cites and the tier(s) they are in.
+    for case_id, case in cases.items():
+        result = results[("cpython", case_id)]
+        assert result["rules"] == case["rules"]
+        assert result["tiers"] and set(result["tiers"]) <= {"documented", "compat"}
     # The other reports are there and well-formed.
     junit = ET.parse(str(out / "junit.xml")).getroot()
     assert sum(int(s.get("tests")) for s in junit.iter("testsuite")) == 2 * len(load_cases(True))
@@ -188,6 +193,30 @@ def test_bad_case_is_a_catalog_error_naming_file_and_path(tmp_path):
     assert not (tmp_path / "r.json").exists()
 
 
+@pytest.mark.parametrize("citation,complaint", [
+    ("mask.no-such-rule", "rule 'mask.no-such-rule' is not defined"),
+    ("mask.lonely", "rule 'mask.lonely' is withdrawn"),
+])
+def test_case_citing_an_unknown_or_withdrawn_rule_stops_the_run(tmp_path, citation, complaint):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "masks.md").write_text(
+        "Documentation: Python 3.13\n\n| id | rule | availability | since |\n"
+        "| --- | --- | --- | --- |\n| `mask.read-with-empty-block` | Reads. | Unix | 3.3 |\n"
+        "| `mask.lonely` | *Withdrawn.* Said too much. Replaced by `mask.read-with-empty-block`. "
+        "| Unix | 3.3 |\n")
+    catalog = small_catalog(tmp_path, ["masks/empty-block-reads-mask"])
+    path = os.path.join(catalog, "masks", "empty-block-reads-mask.json")
+    case = json.load(open(path))
+    case["rules"] = ["mask.read-with-empty-block", citation]
+    json.dump(case, open(path, "w"))
+    proc = sigconform("run", "--impl", "reference", "--cases", catalog, "--rules", str(rules),
+                      "--json", str(tmp_path / "r.json"))
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "empty-block-reads-mask.json: /rules/1: " + complaint in proc.stderr
+    assert not (tmp_path / "r.json").exists()
+
+
 def test_unknown_implementation_is_a_usage_error():
     proc = sigconform("run", "--impl", "nonesuch")
     assert proc.returncode == 2
@@ -235,7 +264,8 @@ def test_coverage_exit_statuses_and_json(tmp_path):
     rules.mkdir()
     (rules / "README.md").write_text("| id | rule | availability | since |\n| --- | --- | --- | --- |\n"
                                      "| `readme.only` | Not a rule. | all | 3.0 |\n")
-    table = "## Masks\n\n| id | rule | availability | since |\n| --- | --- | --- | --- |\n"
+    table = ("Documentation: Python 3.13\n\n## Masks\n\n"
+             "| id | rule | availability | since |\n| --- | --- | --- | --- |\n")
     (rules / "masks.md").write_text(table + "| `mask.read-with-empty-block` | Reads. | Unix | 3.3 |\n")
     catalog = small_catalog(tmp_path, ["masks/empty-block-reads-mask"])
     with open(os.path.join(catalog, "masks", "empty-block-reads-mask.json")) as f:
@@ -247,7 +277,8 @@ def test_coverage_exit_statuses_and_json(tmp_path):
     proc = sigconform("coverage", "--rules", str(rules), "--cases", catalog,
                       "--json", str(tmp_path / "index.json"))
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "1 rules, 1 covered (100.0 %)" in proc.stdout
+    assert "1 rules (1 documented, 0 compat; 0 withdrawn not counted), 1 covered (100.0 %)" \
+        in proc.stdout
     with open(str(tmp_path / "index.json")) as f:
         index = json.load(f)
     assert [r["id"] for r in index["rules"]] == ["mask.read-with-empty-block"]
@@ -274,4 +305,4 @@ def test_coverage_exit_statuses_and_json(tmp_path):
     (rules / "masks.md").write_text(table + "| `mask.read-with-empty-block` | Reads. | Solaris | 3.3 |\n")
     proc = sigconform("coverage", "--rules", str(rules), "--cases", catalog)
     assert proc.returncode == 2
-    assert "masks.md:5: rule 'mask.read-with-empty-block': unknown availability 'Solaris'" in proc.stderr
+    assert "masks.md:7: rule 'mask.read-with-empty-block': unknown availability 'Solaris'" in proc.stderr

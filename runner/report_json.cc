@@ -79,6 +79,8 @@ json ReportJson(const RunInfo& run, const std::vector<Result>& results) {
     if (!r.exit_description.empty()) item["exit"] = SanitizeUtf8(r.exit_description);
     if (!r.stderr_excerpt.empty()) item["stderr_excerpt"] = SanitizeUtf8(r.stderr_excerpt);
     if (!r.env.empty()) item["env"] = CleanList(r.env);
+    if (!r.rules.empty()) item["rules"] = CleanList(r.rules);
+    if (!r.tiers.empty()) item["tiers"] = CleanList(r.tiers);
     results_json.push_back(std::move(item));
   }
   return {{"sigconform_report", 1},

@@ -25,6 +25,8 @@ int main() {
     r.implementation = "reference";
     r.status = s;
     r.seconds = 0.1;
+    r.rules = {"mask.block-union", "startup.sigxfsz-ignored"};
+    r.tiers = {"documented", "compat"};
     if (s != Status::kPass) {
       r.message = "what happened";
       r.step = "1.0";

@@ -96,6 +96,11 @@ struct Result {
   std::string exit_description;
   std::string stderr_excerpt;    // the last ~2000 bytes of standard error, valid UTF-8
   std::vector<std::string> env;  // the environment the driver ran with, "NAME=value"
+  // The rule ids the case cites, as in the case; filled by the CLI (Evaluate leaves it empty).
+  std::vector<std::string> rules;
+  // The tiers those rules are in ("documented", "compat"), documented first, each once: what
+  // kind of truth the verdict rests on. Filled by the CLI with `rules`.
+  std::vector<std::string> tiers;
 };
 
 inline std::vector<Status> ShownStatuses(const std::vector<Result>& results) {

@@ -1,6 +1,7 @@
 #include "rules.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -12,6 +13,8 @@ namespace {
 namespace fs = std::filesystem;
 
 const char kSettledMark[] = "*Settled.*";
+const char kWithdrawnMark[] = "*Withdrawn.*";
+const char kDocumentationLine[] = "Documentation: Python ";
 
 std::string Trim(const std::string& s) {
   size_t begin = 0, end = s.size();
@@ -96,6 +99,26 @@ std::string JoinQuoted(const std::vector<std::string>& words) {
 // The table being read, line by line.
 enum class TableKind { kNone, kRules, kOther };
 
+// The backquoted rule ids after "Replaced by" in a withdrawn rule's text, up to the end of that
+// sentence. Backquoted words that are not rule ids (`SIG_DFL`) are not collected.
+std::vector<std::string> Replacements(const std::string& text) {
+  std::vector<std::string> ids;
+  size_t at = text.find("Replaced by");
+  if (at == std::string::npos) return ids;
+  size_t end = text.find(". ", at);
+  if (end == std::string::npos) end = text.size();
+  while (true) {
+    const size_t open = text.find('`', at);
+    if (open == std::string::npos || open >= end) break;
+    const size_t close = text.find('`', open + 1);
+    if (close == std::string::npos) break;
+    const std::string word = text.substr(open + 1, close - open - 1);
+    if (IsRuleId(word)) ids.push_back(word);
+    at = close + 1;
+  }
+  return ids;
+}
+
 }  // namespace
 
 std::string FormatRuleError(const RuleError& error) {
@@ -103,6 +126,8 @@ std::string FormatRuleError(const RuleError& error) {
   if (error.line > 0) out += ":" + std::to_string(error.line);
   return out + ": " + error.message;
 }
+
+const char* TierName(Tier tier) { return tier == Tier::kCompat ? "compat" : "documented"; }
 
 const std::vector<std::string>& AvailabilityWords() {
   static const std::vector<std::string> words = {
@@ -112,11 +137,22 @@ const std::vector<std::string>& AvailabilityWords() {
 
 void ParseRuleFile(const std::string& text, const std::string& file, RuleIndex* index) {
   std::set<std::string> known;
+  std::set<std::string> withdrawn;
   std::map<std::string, std::string> where;  // id -> "file:line" of its first occurrence
   for (const Rule& r : index->rules) {
     known.insert(r.id);
+    if (r.withdrawn) withdrawn.insert(r.id);
     where[r.id] = r.file + ":" + std::to_string(r.line);
   }
+  // Replacements are checked once the whole file is read: a rule may name a later row.
+  struct PendingReplacement {
+    int line;
+    std::string rule;
+    std::string replacement;
+  };
+  std::vector<PendingReplacement> replacements;
+  std::string documentation;  // from the preamble's "Documentation: Python N.N" line
+  bool in_preamble = true;
   auto error = [&](int line, const std::string& message) {
     index->errors.push_back({file, line, message});
   };
@@ -139,9 +175,31 @@ void ParseRuleFile(const std::string& text, const std::string& file, RuleIndex* 
     if (in_fence) continue;
     if (line.empty() || line[0] != '|') {
       table = TableKind::kNone;
-      if (line.rfind("## ", 0) == 0) section = Trim(line.substr(3));
+      if (line.rfind("## ", 0) == 0) {
+        section = Trim(line.substr(3));
+        in_preamble = false;
+      }
+      if (in_preamble && line.rfind(kDocumentationLine, 0) == 0) {
+        std::string version = line.substr(sizeof kDocumentationLine - 1);
+        size_t n = 0;
+        while (n < version.size() && (isdigit(static_cast<unsigned char>(version[n])) ||
+                                      version[n] == '.')) {
+          ++n;
+        }
+        version.resize(n);
+        if (!version.empty() && version.back() == '.') version.pop_back();
+        if (!documentation.empty()) {
+          error(line_number, "a second 'Documentation:' line; the preamble names one version");
+        } else if (!IsVersion(version)) {
+          error(line_number, "the documentation version must read like 'Documentation: Python "
+                             "3.13 ...', got '" + line + "'");
+        } else {
+          documentation = version;
+        }
+      }
       continue;
     }
+    in_preamble = false;
     const std::vector<std::string> cells = SplitRow(line);
     if (table == TableKind::kNone) {
       // A header row opens a table.
@@ -191,6 +249,9 @@ void ParseRuleFile(const std::string& text, const std::string& file, RuleIndex* 
     rule.since = cells[3];
     rule.area = rule.id.substr(0, rule.id.find('.'));
     rule.settled = rule.text.rfind(kSettledMark, 0) == 0;
+    rule.tier = rule.settled ? Tier::kCompat : Tier::kDocumented;
+    rule.withdrawn = rule.text.rfind(kWithdrawnMark, 0) == 0;
+    rule.documentation = documentation;
     bool ok = true;
     if (!IsRuleId(rule.id)) {
       error(line_number, "malformed rule id '" + rule.id + "': expected area.slug, lowercase "
@@ -217,6 +278,16 @@ void ParseRuleFile(const std::string& text, const std::string& file, RuleIndex* 
                          "on which version, and what came back, after 'Evidence:'");
       ok = false;
     }
+    if (rule.withdrawn) {
+      if (Trim(rule.text.substr(sizeof kWithdrawnMark - 1)).size() < 10) {
+        error(line_number, "withdrawn rule '" + rule.id + "' must say why it was withdrawn and "
+                           "what replaces it, after '*Withdrawn.*'");
+        ok = false;
+      }
+      for (const std::string& id : Replacements(rule.text)) {
+        replacements.push_back({line_number, rule.id, id});
+      }
+    }
     if (known.count(rule.id) != 0) {
       error(line_number, "duplicate rule id '" + rule.id + "'; first defined at " +
                              where[rule.id]);
@@ -224,8 +295,22 @@ void ParseRuleFile(const std::string& text, const std::string& file, RuleIndex* 
     }
     if (!ok) continue;
     known.insert(rule.id);
+    if (rule.withdrawn) withdrawn.insert(rule.id);
     where[rule.id] = file + ":" + std::to_string(line_number);
     index->rules.push_back(std::move(rule));
+  }
+  if (documentation.empty()) {
+    error(0, "the preamble must name the documentation version the rules were read from, in "
+             "a line 'Documentation: Python N.N ...' before the first table");
+  }
+  for (const PendingReplacement& p : replacements) {
+    if (!known.count(p.replacement)) {
+      error(p.line, "withdrawn rule '" + p.rule + "' is replaced by '" + p.replacement +
+                        "', which is not a rule");
+    } else if (withdrawn.count(p.replacement)) {
+      error(p.line, "withdrawn rule '" + p.rule + "' is replaced by '" + p.replacement +
+                        "', which is withdrawn too");
+    }
   }
 }
 
@@ -264,29 +349,90 @@ RuleIndex LoadRules(const std::string& rules_dir) {
   return index;
 }
 
+const Rule* FindRule(const RuleIndex& index, const std::string& id) {
+  for (const Rule& r : index.rules) {
+    if (r.id == id) return &r;
+  }
+  return nullptr;
+}
+
+std::vector<CatalogError> CheckCitations(const RuleIndex& index, const std::vector<Case>& cases) {
+  std::map<std::string, const Rule*> by_id;
+  for (const Rule& r : index.rules) by_id[r.id] = &r;
+  std::vector<CatalogError> errors;
+  for (const Case& c : cases) {
+    for (size_t n = 0; n < c.rules.size(); ++n) {
+      const std::string path = "/rules/" + std::to_string(n);
+      const auto it = by_id.find(c.rules[n]);
+      if (it == by_id.end()) {
+        errors.push_back({c.file, path, "rule '" + c.rules[n] + "' is not defined by any rule "
+                                        "file of the spec"});
+      } else if (it->second->withdrawn) {
+        errors.push_back({c.file, path, "rule '" + c.rules[n] + "' is withdrawn (" +
+                                        it->second->file + ":" +
+                                        std::to_string(it->second->line) +
+                                        "); cite what replaces it"});
+      }
+    }
+  }
+  return errors;
+}
+
+std::vector<Tier> TiersOf(const RuleIndex& index, const Case& c) {
+  bool documented = false, compat = false;
+  for (const std::string& id : c.rules) {
+    const Rule* r = FindRule(index, id);
+    if (r == nullptr) continue;
+    (r->tier == Tier::kCompat ? compat : documented) = true;
+  }
+  std::vector<Tier> tiers;
+  if (documented) tiers.push_back(Tier::kDocumented);
+  if (compat) tiers.push_back(Tier::kCompat);
+  return tiers;
+}
+
+std::vector<std::string> MixedTierCases(const RuleIndex& index, const std::vector<Case>& cases) {
+  std::vector<std::string> ids;
+  for (const Case& c : cases) {
+    if (TiersOf(index, c).size() > 1) ids.push_back(c.id);
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
 Coverage ComputeCoverage(const RuleIndex& index, const std::vector<Case>& cases) {
   Coverage coverage;
   coverage.rule_count = index.rules.size();
   coverage.case_count = cases.size();
-  for (const Rule& r : index.rules) coverage.cases_of_rule[r.id];
+  std::set<std::string> withdrawn;
+  for (const Rule& r : index.rules) {
+    coverage.cases_of_rule[r.id];
+    if (r.withdrawn) withdrawn.insert(r.id);
+  }
+  coverage.withdrawn_count = withdrawn.size();
   for (const Case& c : cases) {
     for (const std::string& id : c.rules) {
       auto it = coverage.cases_of_rule.find(id);
       if (it == coverage.cases_of_rule.end()) {
         coverage.unknown.push_back({c.id, id});
-      } else if (std::find(it->second.begin(), it->second.end(), c.id) == it->second.end()) {
+        continue;
+      }
+      if (withdrawn.count(id)) coverage.withdrawn_cited.push_back({c.id, id});
+      if (std::find(it->second.begin(), it->second.end(), c.id) == it->second.end()) {
         it->second.push_back(c.id);
       }
     }
   }
   for (auto& [id, ids] : coverage.cases_of_rule) std::sort(ids.begin(), ids.end());
   for (const Rule& r : index.rules) {
-    if (coverage.cases_of_rule[r.id].empty()) coverage.uncovered.push_back(r.id);
+    if (!r.withdrawn && coverage.cases_of_rule[r.id].empty()) coverage.uncovered.push_back(r.id);
   }
-  std::sort(coverage.unknown.begin(), coverage.unknown.end(),
-            [](const UnknownRule& a, const UnknownRule& b) {
-              return a.case_id != b.case_id ? a.case_id < b.case_id : a.rule_id < b.rule_id;
-            });
+  const auto by_case_then_rule = [](const UnknownRule& a, const UnknownRule& b) {
+    return a.case_id != b.case_id ? a.case_id < b.case_id : a.rule_id < b.rule_id;
+  };
+  std::sort(coverage.unknown.begin(), coverage.unknown.end(), by_case_then_rule);
+  std::sort(coverage.withdrawn_cited.begin(), coverage.withdrawn_cited.end(), by_case_then_rule);
+  coverage.mixed_tiers = MixedTierCases(index, cases);
   return coverage;
 }
 
@@ -305,22 +451,34 @@ nlohmann::json CoverageJson(const RuleIndex& index, const std::vector<Case>& cas
                      {"availability", r.availability},
                      {"since", r.since},
                      {"settled", r.settled},
+                     {"tier", TierName(r.tier)},
+                     {"withdrawn", r.withdrawn},
+                     {"documentation", r.documentation},
                      {"cases", it == coverage.cases_of_rule.end() ? json::array()
                                                                   : json(it->second)}});
   }
   json by_case = json::object();
   for (const Case& c : cases) by_case[c.id] = c.rules;
-  json unknown = json::array();
-  for (const UnknownRule& u : coverage.unknown) {
-    unknown.push_back({{"case", u.case_id}, {"rule", u.rule_id}});
-  }
+  const auto pairs = [](const std::vector<UnknownRule>& list) {
+    json out = json::array();
+    for (const UnknownRule& u : list) out.push_back({{"case", u.case_id}, {"rule", u.rule_id}});
+    return out;
+  };
+  size_t compat = 0;
+  for (const Rule& r : index.rules) compat += (!r.withdrawn && r.tier == Tier::kCompat) ? 1 : 0;
+  const size_t standing = coverage.rule_count - coverage.withdrawn_count;
   return {{"rules", rules},
           {"cases", by_case},
           {"uncovered", coverage.uncovered},
-          {"unknown", unknown},
+          {"unknown", pairs(coverage.unknown)},
+          {"withdrawn_cited", pairs(coverage.withdrawn_cited)},
+          {"mixed_tiers", coverage.mixed_tiers},
           {"totals",
            {{"rules", coverage.rule_count},
-            {"covered", coverage.rule_count - coverage.uncovered.size()},
+            {"documented", standing - compat},
+            {"compat", compat},
+            {"withdrawn", coverage.withdrawn_count},
+            {"covered", standing - coverage.uncovered.size()},
             {"uncovered", coverage.uncovered.size()},
             {"cases", coverage.case_count}}}};
 }

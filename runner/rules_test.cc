@@ -17,7 +17,7 @@ const std::string kSourceRoot = SIGCONFORM_SOURCE_ROOT;
 
 const char kHeader[] =
     "# Part\n"
-    "\n"
+    "Documentation: Python 3.13, read in translation.\n"
     "## Handlers (`handler.*`)\n"
     "\n"
     "| id | rule | availability | since |\n"
@@ -65,13 +65,64 @@ TEST(Rules, ParsesEveryFieldOfARow) {
   EXPECT_EQ(r.availability, "all");
   EXPECT_EQ(r.since, "3.0");
   EXPECT_FALSE(r.settled);
+  EXPECT_EQ(r.tier, Tier::kDocumented);
+  EXPECT_FALSE(r.withdrawn);
+  EXPECT_EQ(r.documentation, "3.13");
   EXPECT_TRUE(index.rules[1].settled);
+  EXPECT_EQ(index.rules[1].tier, Tier::kCompat);
   EXPECT_EQ(index.rules[1].availability, "Linux >= 5.1");
   EXPECT_EQ(index.rules[1].line, 8);
 }
 
+TEST(Rules, WithdrawnRuleKeepsItsIdAndNamesItsReplacement) {
+  const RuleIndex index = Parse(std::string(kHeader) +
+      "| `itimer.old` | *Withdrawn.* It pinned a rounding accident. Replaced by `itimer.new`. "
+      "| all | 3.0 |\n"
+      "| `itimer.new` | Negative times raise. | all | 3.0 |\n");
+  ASSERT_TRUE(index.errors.empty()) << AllErrors(index);
+  ASSERT_EQ(index.rules.size(), 2u);
+  EXPECT_TRUE(index.rules[0].withdrawn);
+  EXPECT_FALSE(index.rules[1].withdrawn);
+  EXPECT_EQ(std::string(TierName(index.rules[0].tier)), "documented");
+}
+
+TEST(Rules, WithdrawnRuleMustSayWhyAndBeReplacedByAStandingRule) {
+  const RuleIndex index = Parse(std::string(kHeader) +
+      "| `a.bare` | *Withdrawn.* | all | 3.0 |\n"                                   // 7
+      "| `a.gone` | *Withdrawn.* Wrong. Replaced by `a.nowhere`. | all | 3.0 |\n"   // 8
+      "| `a.chain` | *Withdrawn.* Wrong too. Replaced by `a.gone`. | all | 3.0 |\n"  // 9
+      "| `a.code` | *Withdrawn.* Said `SIG_DFL` wrongly; nothing replaces it. | all | 3.0 |\n");
+  EXPECT_TRUE(HasError(index, 7, "must say why")) << AllErrors(index);
+  EXPECT_TRUE(HasError(index, 8, "replaced by 'a.nowhere', which is not a rule"))
+      << AllErrors(index);
+  EXPECT_TRUE(HasError(index, 9, "replaced by 'a.gone', which is withdrawn too"))
+      << AllErrors(index);
+  EXPECT_FALSE(HasError(index, 10, "")) << AllErrors(index);
+}
+
+TEST(Rules, EveryFileNamesItsDocumentationVersionOnce) {
+  const std::string table =
+      "| id | rule | availability | since |\n| --- | --- | --- | --- |\n"
+      "| `a.b` | T. | all | 3.0 |\n";
+  const RuleIndex none = Parse("# Part\n\n" + table);
+  EXPECT_TRUE(HasError(none, 0, "documentation version")) << AllErrors(none);
+  const RuleIndex bad = Parse("# Part\nDocumentation: Python three\n" + table);
+  EXPECT_TRUE(HasError(bad, 2, "must read like")) << AllErrors(bad);
+  const RuleIndex twice =
+      Parse("# Part\nDocumentation: Python 3.12\nDocumentation: Python 3.13\n" + table);
+  EXPECT_TRUE(HasError(twice, 3, "a second")) << AllErrors(twice);
+  // Below the first section the line is ordinary text, not the preamble's.
+  const RuleIndex late = Parse("# Part\n## Section\nDocumentation: Python 3.12\n" + table);
+  EXPECT_TRUE(HasError(late, 0, "documentation version")) << AllErrors(late);
+  const RuleIndex good = Parse("# Part\n\nDocumentation: Python 3.12.\n\n" + table);
+  EXPECT_TRUE(good.errors.empty()) << AllErrors(good);
+  ASSERT_EQ(good.rules.size(), 1u);
+  EXPECT_EQ(good.rules[0].documentation, "3.12");
+}
+
 TEST(Rules, IgnoresOtherTablesTextAndCodeFences) {
   const RuleIndex index = Parse(
+      "Documentation: Python 3.12\n"
       "Some text | with a pipe.\n\n"
       "| word | meaning |\n| --- | --- |\n| `a.b` | not a rule: another table |\n\n"
       "```\n| id | rule | availability | since |\n| `mask.example` | in a fence | all | 3.3 |\n```\n" +
@@ -172,6 +223,61 @@ TEST(Coverage, ListsCasesPerRuleTheUncoveredAndTheUnknown) {
   EXPECT_EQ(j["totals"]["cases"], 2);
 }
 
+TEST(Coverage, WithdrawnRulesNeedNoCaseAndMayNotBeCited) {
+  const RuleIndex index = Parse(std::string(kHeader) +
+      "| `a.old` | *Withdrawn.* Said too much. Replaced by `a.new`. | all | 3.0 |\n"
+      "| `a.new` | New. | all | 3.0 |\n"
+      "| `a.quiet` | *Withdrawn.* Nothing can observe it; nothing replaces it. | all | 3.0 |\n");
+  ASSERT_TRUE(index.errors.empty()) << AllErrors(index);
+  const std::vector<Case> cases = {CaseCiting("x/new", {"a.new"}),
+                                   CaseCiting("x/stale", {"a.new", "a.old"})};
+  const Coverage coverage = ComputeCoverage(index, cases);
+  EXPECT_TRUE(coverage.uncovered.empty());
+  ASSERT_EQ(coverage.withdrawn_cited.size(), 1u);
+  EXPECT_EQ(coverage.withdrawn_cited[0].case_id, "x/stale");
+  EXPECT_EQ(coverage.withdrawn_cited[0].rule_id, "a.old");
+  const nlohmann::json j = CoverageJson(index, cases, coverage);
+  EXPECT_EQ(j["totals"]["rules"], 3);
+  EXPECT_EQ(j["totals"]["withdrawn"], 2);
+  EXPECT_EQ(j["totals"]["documented"], 1);
+  EXPECT_EQ(j["totals"]["covered"], 1);
+  EXPECT_EQ(j["rules"][0]["withdrawn"], true);
+  EXPECT_EQ(j["rules"][1]["tier"], "documented");
+  EXPECT_EQ(j["rules"][1]["documentation"], "3.13");
+  EXPECT_EQ(j["withdrawn_cited"][0]["case"], "x/stale");
+}
+
+TEST(Citations, UnknownAndWithdrawnRulesAreErrorsAtTheirJsonPath) {
+  const RuleIndex index = Parse(std::string(kHeader) +
+      "| `a.old` | *Withdrawn.* Said too much. Replaced by `a.new`. | all | 3.0 |\n"
+      "| `a.new` | New. | all | 3.0 |\n");
+  Case c = CaseCiting("x/case", {"a.new", "a.old", "a.typo"});
+  c.file = "cases/x/case.json";
+  const std::vector<CatalogError> errors = CheckCitations(index, {c});
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(FormatCatalogError(errors[0]).rfind("cases/x/case.json: /rules/1: rule 'a.old' is "
+                                                "withdrawn", 0), 0u)
+      << FormatCatalogError(errors[0]);
+  EXPECT_EQ(FormatCatalogError(errors[1]).rfind("cases/x/case.json: /rules/2: rule 'a.typo' is "
+                                                "not defined", 0), 0u)
+      << FormatCatalogError(errors[1]);
+  EXPECT_TRUE(CheckCitations(index, {CaseCiting("x/ok", {"a.new"})}).empty());
+}
+
+TEST(Tiers, ACaseRestsOnTheTiersOfTheRulesItCites) {
+  const RuleIndex index = Parse(std::string(kHeader) +
+      "| `a.doc` | Stated. | all | 3.0 |\n"
+      "| `a.cpy` | *Settled.* Observed. Evidence: CPython 3.11.2. | all | 3.0 |\n");
+  ASSERT_TRUE(index.errors.empty()) << AllErrors(index);
+  const Case doc = CaseCiting("x/doc", {"a.doc"});
+  const Case cpy = CaseCiting("x/cpy", {"a.cpy"});
+  const Case both = CaseCiting("x/both", {"a.cpy", "a.doc"});
+  EXPECT_EQ(TiersOf(index, doc), std::vector<Tier>{Tier::kDocumented});
+  EXPECT_EQ(TiersOf(index, cpy), std::vector<Tier>{Tier::kCompat});
+  EXPECT_EQ(TiersOf(index, both), (std::vector<Tier>{Tier::kDocumented, Tier::kCompat}));
+  EXPECT_EQ(MixedTierCases(index, {doc, both, cpy}), std::vector<std::string>{"x/both"});
+}
+
 // The real specification parses cleanly, and the real catalog cites only rules it defines.
 // (Whether every rule is covered is the `coverage` test's business.)
 TEST(RealSpec, RuleFilesParseWithoutErrors) {
@@ -188,6 +294,11 @@ TEST(RealSpec, EveryRuleCitedByACaseExists) {
   std::string unknown;
   for (const UnknownRule& u : coverage.unknown) unknown += u.case_id + " cites " + u.rule_id + "\n";
   EXPECT_TRUE(coverage.unknown.empty()) << unknown;
+  std::string citations;
+  for (const CatalogError& e : CheckCitations(index, catalog.cases)) {
+    citations += FormatCatalogError(e) + "\n";
+  }
+  EXPECT_TRUE(citations.empty()) << citations;
 }
 
 }  // namespace
