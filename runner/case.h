@@ -40,6 +40,30 @@ struct StreamExpectation {
   bool empty = false;
 };
 
+// One place where a case uses the module's surface, found by the validator and judged against
+// spec/module-surface.json (spec_check.h): what the case must have, since when, and where.
+struct SurfaceUse {
+  enum class Kind {
+    kCall,        // `call` of the function `name`
+    kName,        // the module attribute `name`: "@NAME", `requires`, {"builtin": NAME}
+    kProbe,       // `do: attribute`: `name` is looked at, not required
+    kPositional,  // the `position`-th positional argument (from 0) of a call of `function`
+    kKeyword,     // the keyword argument `name` of a call of `function`
+    kEnum,        // the enum class `name`: a matcher's enum member or $type, `members`
+    kMember,      // the member `name` of the enum `function`, as a matcher expects it
+    kSignal,      // the signal `name` the runner sets, sends or expects (parent, parent_kill,
+                  // exit, events)
+    kAction,      // the step action `name`
+    kMentioned,   // a class an expectation names (a raised type, a struct): `name` counts when
+                  // the module has it, and is no error when it does not (ValueError)
+  };
+  Kind kind = Kind::kName;
+  std::string name;
+  std::string function;
+  int position = -1;
+  std::string path;  // JSON Pointer into the case file
+};
+
 struct Case {
   std::string id;     // path below cases/ without ".json"; stable forever
   std::string file;   // path of the JSON file, as given to the loader
@@ -53,6 +77,9 @@ struct Case {
   std::vector<std::string> requires_names;
   // Step actions the case uses ("call", "kill", "wait", ...). Sorted, unique.
   std::vector<std::string> operations;
+  // Every use of the module's surface, in document order. Matchers under $not, $one_of and
+  // $excludes are left out: what they name is an alternative, not a requirement.
+  std::vector<SurfaceUse> uses;
   std::vector<std::string> tags;
   double timeout = 10.0;  // seconds
   ParentState parent;

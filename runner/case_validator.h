@@ -131,6 +131,12 @@ class CaseValidator {
   std::set<std::string> threads_;
   std::set<std::string> step_paths_;  // every step's protocol path, for event timing keys
   std::map<std::string, std::set<std::string>> thread_binds_;
+  // Uses of the module's surface (Case::uses); `alternatives_` counts the $not, $one_of and
+  // $excludes matchers the walk is inside, where nothing is recorded.
+  void Use(SurfaceUse::Kind kind, const std::string& name, const std::string& path,
+           const std::string& function = "", int position = -1);
+  std::vector<SurfaceUse> uses_;
+  int alternatives_ = 0;
 };
 
 // A JSON Pointer child path: the member `key` or the item `index` of `path`.

@@ -43,6 +43,11 @@ Catalog LoadCatalog(const std::string& cases_dir);
 std::vector<CatalogError> ValidateCase(const nlohmann::json& doc, const std::string& file,
                                        const std::string& expected_id, Case* out);
 
+// The first language version in which a driver for a Python implementation can perform the
+// step action `action` ("3.8" for `audit_hook`, which needs sys.addaudithook), or "" when any
+// version can.
+std::string ActionSince(const std::string& action);
+
 // ValidateCase on the text of a file. A JSON syntax error is reported with its line and
 // column, at json_path "".
 std::vector<CatalogError> ParseAndValidateCase(const std::string& text, const std::string& file,

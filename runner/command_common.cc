@@ -9,6 +9,9 @@
 
 #include "catalog.h"
 #include "expectations.h"
+#include "module_surface.h"
+#include "rules.h"
+#include "spec_check.h"
 
 namespace sigconform {
 
@@ -16,6 +19,12 @@ std::string DefaultRulesDir() {
   const char* root = std::getenv("SIGCONFORM_SOURCE_ROOT");
   std::string base = (root != nullptr && *root != '\0') ? root : SIGCONFORM_SOURCE_ROOT;
   return base + "/spec/rules";
+}
+
+std::string DefaultSurfacePath() {
+  const char* root = std::getenv("SIGCONFORM_SOURCE_ROOT");
+  std::string base = (root != nullptr && *root != '\0') ? root : SIGCONFORM_SOURCE_ROOT;
+  return base + "/spec/module-surface.json";
 }
 
 std::string DefaultCasesDir() {
@@ -66,6 +75,35 @@ bool LoadSelected(const std::string& cases_dir, const std::vector<std::string>& 
   for (Case& c : catalog.cases) {
     if (PassesFilters(c.id, filters)) out->push_back(std::move(c));
   }
+  return true;
+}
+
+bool LoadSpecAndCheck(const std::string& rules_dir, const std::string& surface_path,
+                      const std::vector<Case>& cases, RuleIndex* rules_out,
+                      ModuleSurface* surface_out) {
+  RuleIndex rules = LoadRules(rules_dir);
+  for (const RuleError& e : rules.errors) std::cerr << "sigconform: " << FormatRuleError(e) << "\n";
+  ModuleSurface surface;
+  const std::vector<CatalogError> surface_errors = LoadModuleSurface(surface_path, &surface);
+  for (const CatalogError& e : surface_errors) {
+    std::cerr << "sigconform: " << FormatCatalogError(e) << "\n";
+  }
+  if (!rules.errors.empty() || !surface_errors.empty()) {
+    std::cerr << "sigconform: the spec has " << rules.errors.size() + surface_errors.size()
+              << " error(s); nothing was done\n";
+    return false;
+  }
+  std::vector<CatalogError> errors = CheckCitations(rules, cases);
+  const std::vector<CatalogError> more = CheckAgainstSpec(cases, rules, surface);
+  errors.insert(errors.end(), more.begin(), more.end());
+  for (const CatalogError& e : errors) std::cerr << "sigconform: " << FormatCatalogError(e) << "\n";
+  if (!errors.empty()) {
+    std::cerr << "sigconform: " << errors.size() << " case(s) disagree with the spec (rules or "
+              << "module surface); nothing was done\n";
+    return false;
+  }
+  if (rules_out != nullptr) *rules_out = std::move(rules);
+  if (surface_out != nullptr) *surface_out = std::move(surface);
   return true;
 }
 

@@ -31,6 +31,9 @@ using CommandAction = std::function<int()>;
 // The default rules directory: <source root>/spec/rules.
 std::string DefaultRulesDir();
 
+// The default module surface: <source root>/spec/module-surface.json.
+std::string DefaultSurfacePath();
+
 // The default catalog: <source root>/cases (SIGCONFORM_SOURCE_ROOT, overridable by the
 // environment variable of that name).
 std::string DefaultCasesDir();
@@ -45,6 +48,14 @@ bool PassesFilters(const std::string& id, const std::vector<std::string>& filter
 // false when there are any: a broken case is never skipped silently.
 bool LoadSelected(const std::string& cases_dir, const std::vector<std::string>& filters,
                   std::vector<Case>* out);
+
+// Loads the rules and the module surface and checks the cases against both: citations
+// (CheckCitations) and what each case uses (CheckAgainstSpec). Prints every problem and returns
+// false when there is one; `*rules` and `*surface` (when not null) receive what was loaded.
+struct RuleIndex;
+struct ModuleSurface;
+bool LoadSpecAndCheck(const std::string& rules_dir, const std::string& surface_path,
+                      const std::vector<Case>& cases, RuleIndex* rules, ModuleSurface* surface);
 
 // Parses and resolves every --impl. Prints the problem and returns false on the first bad one
 // or when a name is given twice.

@@ -22,6 +22,7 @@
 #include "plan.h"
 #include "report.h"
 #include "result.h"
+#include "module_surface.h"
 #include "rules.h"
 #include "supervisor.h"
 
@@ -113,25 +114,17 @@ int RunCommand(const RunOptions& options) {
     info.host_machine = host.machine;
   }
 
-  // The rules first: a case citing a rule that does not exist, or one that was withdrawn, would
-  // give a verdict resting on nothing.
-  const RuleIndex rules = LoadRules(options.rules_dir);
-  for (const RuleError& e : rules.errors) std::cerr << "sigconform: " << FormatRuleError(e) << "\n";
-  if (!rules.errors.empty()) {
-    std::cerr << "sigconform: the rule files have " << rules.errors.size()
-              << " error(s); nothing was run\n";
-    return kExitUsage;
-  }
   std::vector<Case> cases;
   if (!LoadSelected(options.cases_dir, options.filters, &cases)) return kExitUsage;
   if (cases.empty()) {
     std::cerr << "sigconform: no case matches the filters\n";
     return kExitUsage;
   }
-  if (const auto errors = CheckCitations(rules, cases); !errors.empty()) {
-    for (const CatalogError& e : errors) std::cerr << "sigconform: " << FormatCatalogError(e) << "\n";
-    std::cerr << "sigconform: " << errors.size() << " citation(s) of unknown or withdrawn rules; "
-              << "nothing was run\n";
+  // A case that cites a rule that does not exist or was withdrawn, calls a name the module
+  // does not have, or claims a version or platform where what it uses does not exist, would
+  // give a verdict resting on nothing: nothing runs.
+  RuleIndex rules;
+  if (!LoadSpecAndCheck(options.rules_dir, options.surface_path, cases, &rules, nullptr)) {
     return kExitUsage;
   }
   Expectations expectations;
@@ -272,6 +265,10 @@ CommandAction AddRunCommand(CLI::App* app, const Invocation* invocation) {
   cmd->add_option("--rules", run->rules_dir,
                   "rules directory (default: the source tree's spec/rules/); a case citing an "
                   "unknown or withdrawn rule stops the run before it starts");
+  cmd->add_option("--surface", run->surface_path,
+                  "the module's surface (default: the source tree's spec/module-surface.json); "
+                  "a case calling a name it lacks, or claiming a version or platform where "
+                  "what it uses does not exist, stops the run before it starts");
   cmd->add_option("--filter", run->filters, "glob over case ids, e.g. 'masks/*' (repeatable)");
   cmd->add_option("-j,--jobs", run->jobs, "drivers at once (default: twice the cores)")
       ->check(CLI::NonNegativeNumber);
@@ -286,6 +283,7 @@ CommandAction AddRunCommand(CLI::App* app, const Invocation* invocation) {
     if (run->impl_specs.empty()) run->impl_specs = {"reference", "cpython"};
     if (run->cases_dir.empty()) run->cases_dir = DefaultCasesDir();
     if (run->rules_dir.empty()) run->rules_dir = DefaultRulesDir();
+    if (run->surface_path.empty()) run->surface_path = DefaultSurfacePath();
     if (run->json_path.empty() && run->out_dir.empty()) run->out_dir = "reports/latest";
     run->runner_path = invocation->runner_path;
     run->command_line = invocation->command_line;

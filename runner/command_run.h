@@ -18,6 +18,7 @@ struct RunOptions {
   std::vector<std::string> impl_specs;  // as given on the command line; never empty
   std::string cases_dir;                // the catalog
   std::string rules_dir;                // spec/rules: the rules the cases cite
+  std::string surface_path;             // spec/module-surface.json
   std::vector<std::string> filters;     // globs over case ids; empty: every case
   std::vector<std::string> expectation_files;
   int jobs = 0;            // drivers at once; 0: twice the number of cores
@@ -28,8 +29,10 @@ struct RunOptions {
   bool quiet = false;        // no line per unexpected result, only the summary
 };
 
-// Loads the rules and the catalog (refusing, with kExitUsage, a case that cites an unknown or
-// withdrawn rule), filters the catalog, describes the implementations, plans, runs every applicable
+// Loads and filters the catalog, checks the selected cases against the rules and the module's
+// surface (LoadSpecAndCheck: refusing, with kExitUsage, a case that cites an unknown or
+// withdrawn rule, calls a name the module lacks, or claims a version or platform where what it
+// uses does not exist), describes the implementations, plans, runs every applicable
 // pair under one Supervisor, evaluates, applies expectations, prints unexpected results as
 // they come and a summary at the end, and writes the reports — also when drivers break or the
 // runner is interrupted. Returns an exit status of command_common.h.

@@ -217,6 +217,29 @@ def test_case_citing_an_unknown_or_withdrawn_rule_stops_the_run(tmp_path, citati
     assert not (tmp_path / "r.json").exists()
 
 
+@pytest.mark.parametrize("change,complaint", [
+    (lambda case: case["steps"][0].update({"call": "pthread_sigmsk"}),
+     "/steps/0/call: 'pthread_sigmsk' is not a name of the signal module"),
+    (lambda case: case.update({"since": "3.0"}),
+     "/since: the case applies since 3.0, but "),
+    (lambda case: case.update({"platforms": ["unix", "windows"]}),
+     "does not exist on windows"),
+])
+def test_case_disagreeing_with_the_module_surface_stops_the_run(tmp_path, change, complaint):
+    catalog = small_catalog(tmp_path, ["masks/empty-block-reads-mask"])
+    path = os.path.join(catalog, "masks", "empty-block-reads-mask.json")
+    case = json.load(open(path))
+    change(case)
+    json.dump(case, open(path, "w"))
+    proc = sigconform("run", "--impl", "reference", "--cases", catalog,
+                      "--json", str(tmp_path / "r.json"))
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "empty-block-reads-mask.json: " in proc.stderr and complaint in proc.stderr, proc.stderr
+    assert not (tmp_path / "r.json").exists()
+    proc = sigconform("coverage", "--cases", catalog)
+    assert proc.returncode == 2 and complaint in proc.stderr, proc.stderr
+
+
 def test_unknown_implementation_is_a_usage_error():
     proc = sigconform("run", "--impl", "nonesuch")
     assert proc.returncode == 2

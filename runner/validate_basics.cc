@@ -17,9 +17,22 @@ std::vector<CatalogError> CaseValidator::Run(const json& doc, Case* out) {
     case_.file = file_;
     case_.requires_names.assign(requires_.begin(), requires_.end());
     case_.operations.assign(operations_.begin(), operations_.end());
+    case_.uses = std::move(uses_);
     *out = std::move(case_);
   }
   return std::move(errors_);
+}
+
+void CaseValidator::Use(SurfaceUse::Kind kind, const std::string& name, const std::string& path,
+                        const std::string& function, int position) {
+  if (alternatives_ > 0) return;
+  SurfaceUse use;
+  use.kind = kind;
+  use.name = name;
+  use.path = path;
+  use.function = function;
+  use.position = position;
+  uses_.push_back(std::move(use));
 }
 
 void CaseValidator::Error(const std::string& path, std::string message) {

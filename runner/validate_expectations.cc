@@ -42,7 +42,9 @@ void CaseValidator::Expect(const json& v, const std::string& path, const Scope& 
 
 void CaseValidator::Raises(const json& v, const std::string& path) {
   if (v.is_string()) {
-    Identifier(v, path, "an exception type");
+    if (Identifier(v, path, "an exception type")) {
+      Use(SurfaceUse::Kind::kMentioned, v.get<std::string>(), path);
+    }
     return;
   }
   if (!v.is_object()) {
@@ -54,13 +56,19 @@ void CaseValidator::Raises(const json& v, const std::string& path) {
     Error(path, "expected at least one of 'type', 'isa', 'not_isa', 'errno', 'message_contains'");
   }
   if (auto it = v.find("type"); it != v.end()) {
-    Identifier(*it, Child(path, "type"), "an exception type");
+    if (Identifier(*it, Child(path, "type"), "an exception type")) {
+      Use(SurfaceUse::Kind::kMentioned, it->get<std::string>(), Child(path, "type"));
+    }
   }
   for (const char* key : {"isa", "not_isa"}) {
     auto it = v.find(key);
     if (it == v.end() || !IsArray(*it, Child(path, key))) continue;
     for (size_t i = 0; i < it->size(); ++i) {
-      Identifier((*it)[i], Child(Child(path, key), i), "an exception type");
+      const std::string p = Child(Child(path, key), i);
+      // "not an ItimerError" names the class without requiring it.
+      if (Identifier((*it)[i], p, "an exception type") && std::string(key) == "isa") {
+        Use(SurfaceUse::Kind::kMentioned, (*it)[i].get<std::string>(), p);
+      }
     }
   }
   if (auto it = v.find("errno"); it != v.end() && IsString(*it, Child(path, "errno"))) {
@@ -105,7 +113,9 @@ void CaseValidator::Events(const json& v, const std::string& path) {
       }
     }
     if (auto it = e.find("handler"); it != e.end()) HandlerRef(*it, Child(p, "handler"));
-    if (auto it = e.find("sig"); it != e.end()) Signal(*it, Child(p, "sig"), false);
+    if (auto it = e.find("sig"); it != e.end() && Signal(*it, Child(p, "sig"), false)) {
+      Use(SurfaceUse::Kind::kSignal, it->get<std::string>(), Child(p, "sig"));
+    }
     if (auto it = e.find("thread"); it != e.end() && Identifier(*it, Child(p, "thread"), "a thread name")) {
       const std::string t = it->get<std::string>();
       if (t != "main" && t != "other" && !threads_.count(t)) {
@@ -153,7 +163,9 @@ void CaseValidator::Matcher(const json& v, const std::string& path, const Scope&
   }
   if (v.contains("struct")) {
     Keys(v, path, {"struct", "fields"}, {"struct", "fields"});
-    Identifier(v["struct"], Child(path, "struct"), "a struct name");
+    if (Identifier(v["struct"], Child(path, "struct"), "a struct name")) {
+      Use(SurfaceUse::Kind::kMentioned, v["struct"].get<std::string>(), Child(path, "struct"));
+    }
     if (auto it = v.find("fields"); it != v.end() && IsObject(*it, Child(path, "fields"))) {
       for (const auto& item : it->items()) {
         Matcher(item.value(), Child(Child(path, "fields"), item.key()), scope);
@@ -182,23 +194,32 @@ void CaseValidator::Matcher(const json& v, const std::string& path, const Scope&
       FloatField(arg, p);
     } else if (key == "bytes") {
       HexField(arg, p);
-    } else if (key == "Signals") {
-      Signal(arg, p, false);
-    } else if (key == "Handlers") {
-      OneOf(arg, p, {"SIG_DFL", "SIG_IGN"});
-    } else if (key == "Sigmasks") {
-      OneOf(arg, p, {"SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK"});
+    } else if (key == "Signals" || key == "Handlers" || key == "Sigmasks") {
+      const bool ok = key == "Signals" ? Signal(arg, p, false)
+                      : key == "Handlers"
+                          ? OneOf(arg, p, {"SIG_DFL", "SIG_IGN"})
+                          : OneOf(arg, p, {"SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK"});
+      if (ok) {
+        Use(SurfaceUse::Kind::kEnum, key, path);
+        Use(SurfaceUse::Kind::kMember, arg.get<std::string>(), p, key);
+      }
     } else if (key == "set" || key == "tuple" || key == "$contains" || key == "$excludes" ||
                key == "$one_of" || key == "$all") {
       if (!IsArray(arg, p)) continue;
       if ((key == "$one_of" || key == "$all") && arg.empty()) {
         Error(p, "expected at least one matcher");
       }
+      // What an alternative or an exclusion names is not something the case requires.
+      const bool alternative = key == "$one_of" || key == "$excludes";
+      alternatives_ += alternative ? 1 : 0;
       for (size_t i = 0; i < arg.size(); ++i) Matcher(arg[i], Child(p, i), scope);
+      alternatives_ -= alternative ? 1 : 0;
     } else if (key == "handler") {
       HandlerRef(arg, p);
     } else if (key == "builtin") {
-      Identifier(arg, p, "a builtin name");
+      if (Identifier(arg, p, "a builtin name")) {
+        Use(SurfaceUse::Kind::kName, arg.get<std::string>(), p);
+      }
     } else if (key == "$any") {
       if (arg != json(true)) Error(p, "$any takes true, got " + arg.dump());
     } else if (key == "$type") {
@@ -208,6 +229,8 @@ void CaseValidator::Matcher(const json& v, const std::string& path, const Scope&
           Error(p, "'" + t + "' is not a type: one of " +
                        Join(std::vector<std::string>(TypeWords().begin(), TypeWords().end())) +
                        ", or an enum name such as Signals");
+        } else if (!TypeWords().count(t)) {
+          Use(SurfaceUse::Kind::kEnum, t, p);
         }
       }
     } else if (key == "$range") {
@@ -222,7 +245,11 @@ void CaseValidator::Matcher(const json& v, const std::string& path, const Scope&
       }
     } else if (key == "$intlike") {
       IsInteger(arg, p);
-    } else if (key == "$not" || key == "$len" || key == "$every") {
+    } else if (key == "$not") {
+      ++alternatives_;
+      Matcher(arg, p, scope);
+      --alternatives_;
+    } else if (key == "$len" || key == "$every") {
       Matcher(arg, p, scope);
     } else if (key == "$below") {
       if (arg.is_string()) {

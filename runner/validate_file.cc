@@ -66,8 +66,10 @@ void CaseValidator::Top(const json& doc) {
     case_.kernel = it->get<std::string>();
   }
   if (auto it = doc.find("requires"); it != doc.end()) {
-    for (const auto& name : StringList(*it, "/requires", &IsIdentifier, "a module name", false)) {
-      requires_.insert(name);
+    const auto names = StringList(*it, "/requires", &IsIdentifier, "a module name", false);
+    for (size_t i = 0; i < names.size(); ++i) {
+      requires_.insert(names[i]);
+      Use(SurfaceUse::Kind::kName, names[i], Child("/requires", i));
     }
   }
   if (auto it = doc.find("tags"); it != doc.end()) {
@@ -119,6 +121,7 @@ void CaseValidator::Exit(const json& v, const std::string& path) {
       case_.exit.code = static_cast<int>(code.get<double>());
     }
   } else if (Signal(v["signal"], Child(path, "signal"), false)) {
+    Use(SurfaceUse::Kind::kSignal, v["signal"].get<std::string>(), Child(path, "signal"));
     case_.exit.by_signal = true;
     case_.exit.signal = v["signal"].get<std::string>();
   }

@@ -14,6 +14,12 @@ void CaseValidator::Parent(const json& v, const std::string& path) {
   ParentState& ps = case_.parent;
   if (auto it = v.find("ignore"); it != v.end()) ps.ignore = SignalList(*it, Child(path, "ignore"), true);
   if (auto it = v.find("block"); it != v.end()) ps.block = SignalList(*it, Child(path, "block"), true);
+  for (const char* key : {"ignore", "block"}) {
+    const auto& list = std::string(key) == "ignore" ? ps.ignore : ps.block;
+    for (size_t i = 0; i < list.size(); ++i) {
+      Use(SurfaceUse::Kind::kSignal, list[i], Child(Child(path, key), i));
+    }
+  }
   if (auto it = v.find("pending"); it != v.end()) {
     const std::string pp = Child(path, "pending");
     ps.pending = SignalList(*it, pp, true);

@@ -62,6 +62,13 @@ const std::vector<ActionSpec>& Actions() {
 
 }  // namespace
 
+std::string ActionSince(const std::string& action) {
+  // The standard library functions these actions stand on arrived later than 3.0.
+  if (action == "audit_hook") return "3.8";  // sys.addaudithook
+  if (action == "pidfd_open") return "3.9";  // os.pidfd_open
+  return "";
+}
+
 // Every name a `bind` anywhere in these steps introduces; tolerant of malformed steps, since
 // it runs before validation to know which names handlers may use.
 void CollectBinds(const json& steps, std::set<std::string>* out) {
@@ -116,12 +123,19 @@ void CaseValidator::Step(const json& s, const std::string& path, Scope* scope) {
   if (has_call) {
     Keys(s, path, {"call", "args", "kwargs", "bind", "expect", "note"}, {});
     operations_.insert("call");
+    std::string function;
     if (Identifier(s["call"], Child(path, "call"), "a function name")) {
-      requires_.insert(s["call"].get<std::string>());
+      function = s["call"].get<std::string>();
+      requires_.insert(function);
+      Use(SurfaceUse::Kind::kCall, function, Child(path, "call"));
     }
     if (auto it = s.find("args"); it != s.end() && IsArray(*it, Child(path, "args"))) {
       for (size_t i = 0; i < it->size(); ++i) {
-        Arg((*it)[i], Child(Child(path, "args"), i), *scope);
+        const std::string p = Child(Child(path, "args"), i);
+        if (!function.empty()) {
+          Use(SurfaceUse::Kind::kPositional, "", p, function, static_cast<int>(i));
+        }
+        Arg((*it)[i], p, *scope);
       }
     }
     if (auto it = s.find("kwargs"); it != s.end() && IsObject(*it, Child(path, "kwargs"))) {
@@ -131,6 +145,7 @@ void CaseValidator::Step(const json& s, const std::string& path, Scope* scope) {
           Error(p, "'" + item.key() + "' is not a keyword argument name");
           continue;
         }
+        if (!function.empty()) Use(SurfaceUse::Kind::kKeyword, item.key(), p, function);
         Arg(item.value(), p, *scope);
       }
     }
@@ -161,6 +176,7 @@ void CaseValidator::Action(const json& s, const std::string& path, Scope* scope)
     return;
   }
   operations_.insert(name);
+  Use(SurfaceUse::Kind::kAction, name, dp);
   std::vector<std::string> allowed = {"do", "bind", "expect", "note"}, required;
   for (const auto& f : spec->fields) {
     allowed.push_back(f.key);
@@ -178,7 +194,9 @@ void CaseValidator::Field(const json& v, const std::string& p, FieldKind kind, c
            const std::string& step_path, Scope* scope) {
   switch (kind) {
     case FieldKind::kArg: Arg(v, p, *scope); break;
-    case FieldKind::kHostSignal: Signal(v, p, true); break;
+    case FieldKind::kHostSignal:
+      if (Signal(v, p, true)) Use(SurfaceUse::Kind::kSignal, v.get<std::string>(), p);
+      break;
     case FieldKind::kPositiveInt: IntegerAtLeast(v, p, 1); break;
     case FieldKind::kNonNegInt: IntegerAtLeast(v, p, 0); break;
     case FieldKind::kPositiveNumber:
@@ -193,8 +211,16 @@ void CaseValidator::Field(const json& v, const std::string& p, FieldKind kind, c
       break;
     case FieldKind::kBool: IsBool(v, p); break;
     case FieldKind::kString: IsString(v, p); break;
-    case FieldKind::kAttributeName: Identifier(v, p, "an attribute name"); break;
-    case FieldKind::kEnumClass: OneOf(v, p, {"Signals", "Handlers", "Sigmasks"}); break;
+    case FieldKind::kAttributeName:
+      if (Identifier(v, p, "an attribute name")) {
+        Use(SurfaceUse::Kind::kProbe, v.get<std::string>(), p);
+      }
+      break;
+    case FieldKind::kEnumClass:
+      if (OneOf(v, p, {"Signals", "Handlers", "Sigmasks"})) {
+        Use(SurfaceUse::Kind::kEnum, v.get<std::string>(), p);
+      }
+      break;
     case FieldKind::kStrings:
       if (IsArray(v, p)) {
         if (v.empty()) Error(p, "expected at least one string");
@@ -289,6 +315,7 @@ void CaseValidator::ArgString(const std::string& s, const std::string& path, con
   }
   if (s[0] == '@') {
     requires_.insert(name);
+    Use(SurfaceUse::Kind::kName, name, path);
   } else if (!scope.bound.count(name)) {
     Error(path, "'" + s + "' is not bound by an earlier step");
   }
