@@ -70,6 +70,9 @@ struct Case {
   std::string title;
   std::vector<std::string> rules;
   std::string since = "3.0";          // first language version with the behaviour
+  // The first language version that no longer has it (it changed): the case covers
+  // [since, until). nullopt: every version from `since` on.
+  std::optional<std::string> until;
   std::vector<std::string> platforms;  // as written ("unix", "!darwin"); empty: everywhere
   std::optional<std::string> kernel;  // minimum Linux kernel, e.g. "5.1"
   // Module names the case needs: its explicit "requires" plus every called function and

@@ -135,6 +135,20 @@ TEST(Catalog, HandlerWriteArgumentsAddRequiredNames) {
   EXPECT_EQ(c.requires_names, std::vector<std::string>{"SIGPIPE"});
 }
 
+TEST(Catalog, UntilClosesTheVersionsACaseCovers) {
+  json doc = Base();
+  doc["since"] = "3.3";
+  doc["until"] = "3.7";
+  Case c;
+  ASSERT_TRUE(Validate(doc, &c).empty()) << AllErrors(Validate(doc));
+  EXPECT_EQ(c.until, std::optional<std::string>("3.7"));
+  doc.erase("until");
+  ASSERT_TRUE(Validate(doc, &c).empty());
+  EXPECT_FALSE(c.until.has_value());
+  doc["until"] = "3.2";
+  EXPECT_TRUE(HasError(Validate(doc), "/until", "must be after 'since' (3.3)"));
+}
+
 TEST(Catalog, BadCorpusEachMistakeIsReportedAtItsPath) {
   const fs::path dir = kTestdata + "/bad-cases";
   const json expected = json::parse(ReadFile(dir / "expected.json"));

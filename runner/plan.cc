@@ -154,6 +154,11 @@ Applicability Plan(const Case& c, const Description& d) {
     return {A::kNotApplicable, "the behaviour is documented since " + c.since +
                                    "; the implementation claims " + d.language_version};
   }
+  if (c.until && CompareVersions(d.language_version, *c.until) >= 0) {
+    return {A::kNotApplicable, "the behaviour changed in " + *c.until + " (the case covers " +
+                                   c.since + " up to " + *c.until + "); the implementation claims " +
+                                   d.language_version};
+  }
   std::vector<std::string> lacking;
   for (const auto& name : c.requires_names) {
     if (!d.names.count(name)) lacking.push_back("signal." + name);

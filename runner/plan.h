@@ -51,8 +51,8 @@ struct Applicability {
   std::string reason;  // for people; empty for kRun
 };
 
-// Decides, in this order: platform, kernel minimum (Linux only), `since` against the claimed
-// language version (not-applicable, the reason saying both); then names the case requires that
+// Decides, in this order: platform, kernel minimum (Linux only), `since` and `until` against
+// the claimed language version (not-applicable outside [since, until), the reason saying both); then names the case requires that
 // the implementation lacks (missing); then step actions the driver does not support
 // (not-applicable).
 Applicability Plan(const Case& c, const Description& d);

@@ -134,6 +134,23 @@ TEST(Plan, OlderLanguageVersionIsNotApplicableSayingBoth) {
   EXPECT_EQ(Plan(c, Desc()).kind, Applicability::kRun);
 }
 
+TEST(Plan, VersionFromUntilOnIsNotApplicable) {
+  Case c = CaseUsing({}, {"call"});
+  c.since = "3.3";
+  c.until = "3.7";
+  Description d = Desc();
+  d.language_version = "3.6.15";
+  EXPECT_EQ(Plan(c, d).kind, Applicability::kRun);
+  d.language_version = "3.7.0";  // `until` itself is outside: [since, until)
+  Applicability a = Plan(c, d);
+  EXPECT_EQ(a.kind, Applicability::kNotApplicable);
+  EXPECT_EQ(a.reason, "the behaviour changed in 3.7 (the case covers 3.3 up to 3.7); the "
+                      "implementation claims 3.7.0");
+  c.until = "3.10";  // numeric: 3.9 is before 3.10
+  d.language_version = "3.9.18";
+  EXPECT_EQ(Plan(c, d).kind, Applicability::kRun);
+}
+
 TEST(Plan, LackingANameIsMissing) {
   Case c = CaseUsing({"SIGUSR1", "pidfd_send_signal"}, {"call"});
   c.since = "3.9";

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "plan.h"
+
 namespace sigconform {
 
 using nlohmann::json;
@@ -14,7 +16,7 @@ void CaseValidator::Top(const json& doc) {
     return;
   }
   Keys(doc, "",
-       {"id", "title", "rules", "since", "platforms", "kernel", "requires", "tags", "timeout",
+       {"id", "title", "rules", "since", "until", "platforms", "kernel", "requires", "tags", "timeout",
         "parent", "handlers", "steps", "exit", "stdout", "stderr"},
        {"id", "title", "rules", "steps"});
   if (auto it = doc.find("id"); it != doc.end() && IsString(*it, "/id")) {
@@ -47,6 +49,17 @@ void CaseValidator::Top(const json& doc) {
       Error("/since", "'" + it->get<std::string>() + "' is not a version like \"3.8\"");
     }
     case_.since = it->get<std::string>();
+  }
+  if (auto it = doc.find("until"); it != doc.end() && IsString(*it, "/until")) {
+    const std::string until = it->get<std::string>();
+    if (!IsDotted(until, 2, 2)) {
+      Error("/until", "'" + until + "' is not a version like \"3.7\"");
+    } else if (IsDotted(case_.since, 2, 2) && CompareVersions(until, case_.since) <= 0) {
+      Error("/until", "'until' (" + until + ") must be after 'since' (" + case_.since +
+                          "): the case covers the versions from 'since' up to, not including, "
+                          "'until'");
+    }
+    case_.until = until;
   }
   if (auto it = doc.find("platforms"); it != doc.end()) {
     case_.platforms = StringList(
