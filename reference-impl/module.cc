@@ -1,5 +1,7 @@
 #include "module.h"
 
+#include <climits>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -81,6 +83,60 @@ Value EnumLookup(const std::string& enum_name, const Value& v) {
   throw ValueError(v.Repr() + " is not a valid " + enum_name);
 }
 
+// Parses what Python's int() accepts from a string in base 10: surrounding whitespace, one
+// sign, digits with single underscores between them. Saturates at the range of long long (no
+// signal number or handler value is that large, so the C layer refuses it the same way).
+std::optional<long long> ParseIntLiteral(const std::string& text) {
+  size_t begin = text.find_first_not_of(" \t\n\r\f\v");
+  size_t end = text.find_last_not_of(" \t\n\r\f\v");
+  if (begin == std::string::npos) return std::nullopt;
+  bool negative = false;
+  if (text[begin] == '+' || text[begin] == '-') {
+    negative = text[begin] == '-';
+    ++begin;
+  }
+  if (begin > end) return std::nullopt;
+  long long value = 0;
+  bool saturated = false;
+  bool last_was_digit = false;
+  for (size_t n = begin; n <= end; ++n) {
+    const char c = text[n];
+    if (c == '_' && last_was_digit && n < end) {
+      last_was_digit = false;
+      continue;
+    }
+    if (c < '0' || c > '9') return std::nullopt;
+    last_was_digit = true;
+    if (value > (LLONG_MAX - (c - '0')) / 10) saturated = true;
+    if (!saturated) value = value * 10 + (c - '0');
+  }
+  if (!last_was_digit) return std::nullopt;
+  if (saturated) return negative ? LLONG_MIN : LLONG_MAX;
+  return negative ? -value : value;
+}
+
+// What the module's Python layer does to both arguments of signal() before the C function sees
+// them (rules handler.signal-number-int-converted and handler.handler-int-converted): whatever
+// int() accepts becomes that int -- enum members and bools, floats truncated toward zero,
+// numeric strings -- and anything int() refuses with ValueError or TypeError (a NaN, a callable,
+// None, 'SIGUSR1') is passed on unchanged for the C layer to judge. int() of an infinity raises
+// OverflowError, which the Python layer does not catch. Floats too large for long long saturate.
+Value PythonLayerInt(const Value& v) {
+  if (v.IsIntLike()) return Value::Int(ToLongLong(v));
+  if (v.kind == Value::Kind::kFloat) {
+    if (std::isnan(v.f)) return v;
+    if (std::isinf(v.f)) throw OverflowError("cannot convert float infinity to integer");
+    const double t = std::trunc(v.f);
+    if (t >= 9.2e18) return Value::Int(LLONG_MAX);
+    if (t <= -9.2e18) return Value::Int(LLONG_MIN);
+    return Value::Int(static_cast<long long>(t));
+  }
+  if (v.kind == Value::Kind::kStr || v.kind == Value::Kind::kBytes) {
+    if (std::optional<long long> n = ParseIntLiteral(v.text)) return Value::Int(*n);
+  }
+  return v;
+}
+
 Value CallFunction(const std::string& name, const std::vector<Value>& args,
                    const Kwargs& kwargs) {
   if (name == "alarm") {
@@ -152,7 +208,9 @@ Value CallFunction(const std::string& name, const std::vector<Value>& args,
   }
   if (name == "signal") {
     auto a = Bind(name, {{"signalnum", kAny, {}}, {"handler", kAny, {}}}, args, kwargs);
-    return Signal(ToCInt(a[0]), a[1]);
+    const Value signum = PythonLayerInt(a[0]);
+    const Value handler = PythonLayerInt(a[1]);
+    return Signal(ToCInt(signum), handler);
   }
   if (name == "sigpending") {
     Bind(name, {}, args, kwargs);

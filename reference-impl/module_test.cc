@@ -1,15 +1,19 @@
 #include "module.h"
 
+#include <cmath>
 #include <csignal>
 
 #include <gtest/gtest.h>
 
 #include "errors.h"
+#include "handlers.h"
 #include "names.h"
 #include "test_util.h"
 
 namespace sigref {
 namespace {
+
+using sigref_test::SignalGuard;
 
 class Module : public ::testing::Test {
  protected:
@@ -47,6 +51,30 @@ TEST_F(Module, CallChecksArguments) {
   EXPECT_EQ(Call("getsignal", {}, {{"signalnum", Value::Int(SIGPIPE)}}).text, "SIG_IGN");
   EXPECT_THROW(Call("SIGINT", {}, {}), TypeError);
   EXPECT_THROW(Call("nope", {}, {}), AttributeError);
+}
+
+TEST_F(Module, SignalPassesItsArgumentsThroughInt) {
+  SignalGuard guard{SIGUSR1};
+  // 0.5 and '0' become 0, out of range; a NaN stays a float, which is no integer.
+  EXPECT_THROW(Call("signal", {Value::Float(0.5), GetAttribute("SIG_IGN")}, {}), ValueError);
+  EXPECT_THROW(Call("signal", {Value::Str(" 0 "), GetAttribute("SIG_IGN")}, {}), ValueError);
+  EXPECT_THROW(Call("signal", {Value::Float(NAN), GetAttribute("SIG_IGN")}, {}), TypeError);
+  EXPECT_THROW(Call("signal", {Value::Float(INFINITY), GetAttribute("SIG_IGN")}, {}),
+               OverflowError);
+  EXPECT_THROW(Call("signal", {Value::Float(1e30), GetAttribute("SIG_IGN")}, {}), OverflowError);
+  EXPECT_THROW(Call("signal", {Value::Str("SIGUSR1"), GetAttribute("SIG_IGN")}, {}), TypeError);
+  // A float that truncates to a signal's number sets that signal.
+  Call("signal", {Value::Float(SIGUSR1 + 0.5), Value::Float(1.0)}, {});
+  EXPECT_EQ(GetSignal(SIGUSR1).text, "SIG_IGN");
+  // Handlers: '0' is SIG_DFL, '1_0' is 10 (no handler), 1e30 is a huge int (no handler).
+  EXPECT_EQ(Call("signal", {Value::Int(SIGUSR1), Value::Str("0")}, {}).text, "SIG_IGN");
+  EXPECT_EQ(GetSignal(SIGUSR1).text, "SIG_DFL");
+  EXPECT_THROW(Call("signal", {Value::Int(SIGUSR1), Value::Str("1_0")}, {}), TypeError);
+  EXPECT_THROW(Call("signal", {Value::Int(SIGUSR1), Value::Float(1e30)}, {}), TypeError);
+  EXPECT_THROW(Call("signal", {Value::Int(SIGUSR1), Value::Str("1__0")}, {}), TypeError);
+  EXPECT_THROW(Call("signal", {Value::Int(SIGUSR1), Value::None()}, {}), TypeError);
+  // getsignal converts nothing.
+  EXPECT_THROW(Call("getsignal", {Value::Float(1.0)}, {}), TypeError);
 }
 
 TEST_F(Module, PidfdSendSignalRefusesSiginfo) {

@@ -11,6 +11,17 @@
 #include "wakeup_fd.h"
 
 namespace sigref {
+namespace {
+
+// Read and written by the main thread only (CheckSignals returns early everywhere else).
+Value& CurrentFrame() {
+  static Value frame;
+  return frame;
+}
+
+}  // namespace
+
+void SetCurrentFrame(const Value& frame) { CurrentFrame() = frame; }
 
 void CheckSignals() {
   if (!IsMainThread()) return;
@@ -25,8 +36,7 @@ void CheckSignals() {
       continue;
     }
     try {
-      // The reference never has a frame to offer; the documentation allows None.
-      handler.callable->call(signum, Value::None());
+      handler.callable->call(signum, CurrentFrame());
     } catch (...) {
       // Signals after this one were not looked at: keep them for the next safe point.
       MarkAnyTripped();

@@ -3,6 +3,8 @@
 #ifndef SIGREF_SAFE_POINT_H_
 #define SIGREF_SAFE_POINT_H_
 
+#include "value.h"
+
 namespace sigref {
 
 // Runs the handlers of the signals that tripped since the last safe point. Outside the main
@@ -14,6 +16,12 @@ namespace sigref {
 // with a note on stderr, because there is nothing to call and nobody to raise at.
 // Also reports a lost wakeup byte (wakeup_fd.h).
 void CheckSignals();
+
+// The frame handlers are called with: an object standing for the code the embedding program is
+// running at its safe points (the driver sets one per step), the way an interpreter passes the
+// frame of the Python code that was running (rule handler.frame-object). None until one is
+// set, the documentation's case of no frame. Main thread only, like CheckSignals itself.
+void SetCurrentFrame(const Value& frame);
 
 }  // namespace sigref
 

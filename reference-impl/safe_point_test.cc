@@ -1,6 +1,7 @@
 #include "safe_point.h"
 
 #include <csignal>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -96,6 +97,25 @@ TEST_F(SafePoint, HandlersRunOnlyInTheMainThread) {
   CheckSignals();
   EXPECT_EQ(calls, 1);
   EXPECT_TRUE(ran_in_main);
+}
+
+TEST_F(SafePoint, HandlerGetsTheCurrentFrame) {
+  SignalGuard guard{SIGUSR1};
+  std::vector<Value> frames;
+  auto c = std::make_shared<Callable>();
+  c->call = [&](int, const Value& frame) { frames.push_back(frame); };
+  Signal(SIGUSR1, Value::Function(c));
+  SetCurrentFrame(Value::None());
+  TripSignal(SIGUSR1);
+  CheckSignals();
+  SetCurrentFrame(Value::Object("frame", "<frame of step 3>"));
+  TripSignal(SIGUSR1);
+  CheckSignals();
+  SetCurrentFrame(Value::None());
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_TRUE(frames[0].IsNone()) << "with no frame set the handler must get None";
+  EXPECT_EQ(frames[1].kind, Value::Kind::kObject);
+  EXPECT_EQ(frames[1].text, "<frame of step 3>");
 }
 
 TEST_F(SafePoint, LowLevelHandlerPreservesErrno) {

@@ -157,7 +157,7 @@ TEST(Driver, HandlerRunsInsideTheStepThatSentTheSignal) {
   EXPECT_EQ(handler["signum"], SIGUSR1);
   EXPECT_EQ(handler["signame"], "SIGUSR1");
   EXPECT_EQ(handler["thread"], "main");
-  EXPECT_EQ(handler["frame"], "none");
+  EXPECT_EQ(handler["frame"], "frame") << "a handler inside a step gets that step's frame";
   const std::vector<json> steps = Of(run, "step");
   EXPECT_EQ(steps[0]["value"], json({{"enum", "Handlers"}, {"name", "SIG_DFL"}, {"value", 0}}));
   EXPECT_EQ(steps[1]["ok"], true);

@@ -167,6 +167,11 @@ bool Program::RunSteps(const json& steps, const std::string& prefix) {
 bool Program::RunStep(const json& step, const std::string& path) {
   json record = {{"ev", "step"}, {"path", path}, {"thread", ThreadName()}};
   const double t0 = obs_.Now();
+  if (sigref::IsMainThread()) {
+    // What a handler running in this step is given as its frame: the step, as a frame object
+    // stands for the Python code that was running.
+    sigref::SetCurrentFrame(Value::Object("frame", "<frame of step " + path + ">"));
+  }
   try {
     // Both safe points are inside the step: a handler's exception belongs to this step.
     sigref::CheckSignals();
