@@ -163,7 +163,9 @@ int RunCommand(const RunOptions& options) {
         if (a.kind == Applicability::kRun) {
           per_impl[i].push_back({results.size(), &c});
         } else {
-          r.status = a.kind == Applicability::kMissing ? Status::kMissing : Status::kNotApplicable;
+          r.status = a.kind == Applicability::kMissing       ? Status::kMissing
+                     : a.kind == Applicability::kUnsupported ? Status::kUnsupported
+                                                             : Status::kNotApplicable;
           r.message = a.reason;
         }
       }

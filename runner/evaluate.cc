@@ -269,6 +269,21 @@ class Evaluation {
   }
 
   Result Run() {
+    // The driver ran when it wrote anything; its start record may say how it made its state
+    // fresh, and the runner's own fork+exec is the rest of the story.
+    if (run_.launch_error.empty() && run_.status) {
+      result_.isolation = "fork-exec";
+      if (!run_.records.empty() && run_.records[0].value("ev", json()) == "start") {
+        // Untrusted: only a short word of lowercase letters and '-' is taken.
+        const json isolation = run_.records[0].value("isolation", json());
+        if (isolation.is_string()) {
+          const std::string word = isolation.get<std::string>();
+          bool ok = !word.empty() && word.size() <= 32;
+          for (char ch : word) ok = ok && ((ch >= 'a' && ch <= 'z') || ch == '-');
+          if (ok) result_.isolation = word;
+        }
+      }
+    }
     Judge();
     result_.message = SanitizeUtf8(result_.message);
     return std::move(result_);
@@ -344,10 +359,18 @@ class Evaluation {
   bool IndexRecords() {
     const auto& records = run_.records;
     if (records.empty()) {
+      const std::optional<WaitStatus>& ws = run_.status;
       if (run_.timed_out) {
         Set(Status::kTimeout, "timed out before the driver wrote its start record");
+      } else if (ws && !ws->exited && !IsCrashSignal(ws->signal)) {
+        // Killed by a signal before it could start the case: the implementation ended early
+        // (a signal the parent left pending, say), so the case fails at its first step, as
+        // spec/case-format.md says of any early end. An exit before the start record is the
+        // driver's failure to start (an import error, a refused interpreter): an error.
+        Set(Status::kFail, "the process ended (" + DescribeWaitStatus(ws) +
+                               ") before the driver wrote its start record: no step ran", "0");
       } else {
-        Set(Status::kError, "the driver wrote no start record (" + DescribeWaitStatus(run_.status) + ")");
+        Set(Status::kError, "the driver wrote no start record (" + DescribeWaitStatus(ws) + ")");
       }
       return false;
     }

@@ -128,6 +128,37 @@ TEST(Evaluate, NoRecordsIsErrorOrTimeout) {
   EXPECT_EQ(r.status, Status::kTimeout);
 }
 
+TEST(Evaluate, IsolationIsForkExecUnlessTheStartRecordSaysMore) {
+  EXPECT_EQ(Evaluate(Make(kTwoChecks), Record({Start(), Ok("0"), Ok("1"), Done()})).isolation,
+            "fork-exec");
+  json start = Start();
+  start["isolation"] = "snapshot-restore";
+  EXPECT_EQ(Evaluate(Make(kTwoChecks), Record({start, Ok("0"), Ok("1"), Done()})).isolation,
+            "snapshot-restore");
+  // An untrusted driver cannot put anything else there.
+  start["isolation"] = "\x1b[31mred";
+  EXPECT_EQ(Evaluate(Make(kTwoChecks), Record({start, Ok("0"), Ok("1"), Done()})).isolation,
+            "fork-exec");
+  // Nothing ran: no isolation at all.
+  RunRecord failed = Record({});
+  failed.launch_error = "exec failed";
+  failed.status.reset();
+  EXPECT_EQ(Evaluate(Make(kTwoChecks), failed).isolation, "");
+}
+
+TEST(Evaluate, KilledBeforeTheStartRecordFailsAtTheFirstStep) {
+  // spec/case-format.md: an implementation that ends early fails at the first step it did not
+  // reach; a death before the start record is no exception.
+  Result r = Evaluate(Make(kTwoChecks), Record({}, Killed(SIGUSR1)));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.step, "0");
+  EXPECT_EQ(r.message, "the process ended (killed by SIGUSR1) before the driver wrote its start "
+                       "record: no step ran");
+  // A crash signal there is the driver's breakdown, not a verdict.
+  r = Evaluate(Make(kTwoChecks), Record({}, Killed(SIGSEGV, true)));
+  EXPECT_EQ(r.status, Status::kError);
+}
+
 TEST(Evaluate, StepRecordForAPathTheCaseLacksIsError) {
   const Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0"), Ok("7"), Done()}));
   EXPECT_EQ(r.status, Status::kError);

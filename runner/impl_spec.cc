@@ -1,11 +1,15 @@
 #include "impl_spec.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <utility>
 
 namespace sigconform {
 namespace {
@@ -21,12 +25,21 @@ std::string Root(const char* variable, const char* compiled_in) {
 std::string SourceRoot() { return Root("SIGCONFORM_SOURCE_ROOT", SIGCONFORM_SOURCE_ROOT); }
 std::string BuildRoot() { return Root("SIGCONFORM_BUILD_ROOT", SIGCONFORM_BUILD_ROOT); }
 
+bool IsExecutableFile(const std::string& path);
+
 std::optional<std::vector<std::string>> RegisteredArgv(const std::string& name) {
   using Argv = std::vector<std::string>;
   const std::string python_driver = SourceRoot() + "/adapters/python/driver.py";
   if (name == "reference") return Argv{BuildRoot() + "/reference-impl/driver/sigref-driver"};
   if (name == "cpython") return Argv{"/usr/bin/python3", python_driver};
   if (name == "pypy") return Argv{"pypy3", python_driver};
+  for (const PyenvInterpreter& found : PyenvInterpreters()) {
+    if (found.name == name) return Argv{found.program, python_driver};
+  }
+  if (name == "pyodide") {
+    return Argv{"node", SourceRoot() + "/adapters/pyodide/driver.cjs", "--cache",
+                BuildRoot() + "/adapters/pyodide/cache"};
+  }
   return std::nullopt;
 }
 
@@ -75,7 +88,55 @@ bool IsExecutableFile(const std::string& path) {
 
 }  // namespace
 
-std::vector<std::string> RegisteredNames() { return {"reference", "cpython", "pypy"}; }
+std::string PyenvRoot() {
+  const char* root = std::getenv("PYENV_ROOT");
+  if (root != nullptr && root[0] != '\0') return root;
+  const char* home = std::getenv("HOME");
+  if (home == nullptr || home[0] == '\0') return std::string();
+  return std::string(home) + "/.pyenv";
+}
+
+std::vector<PyenvInterpreter> PyenvInterpreters() {
+  const std::string root = PyenvRoot();
+  std::vector<PyenvInterpreter> found;
+  if (root.empty()) return found;
+  DIR* dir = opendir((root + "/versions").c_str());
+  if (dir == nullptr) return found;
+  // "3.11.7" -> py3.11; the newest patch release wins when one minor version has several.
+  struct Candidate {
+    int patch = -1;
+    std::string version, program;
+  };
+  std::map<std::pair<int, int>, Candidate> by_minor;
+  while (const dirent* entry = readdir(dir)) {
+    const std::string version = entry->d_name;
+    int major = 0, minor = 0, patch = 0;
+    char rest = 0;
+    if (std::sscanf(version.c_str(), "%d.%d.%d%c", &major, &minor, &patch, &rest) != 3) continue;
+    std::string program;
+    for (const char* exe : {"/bin/python3", "/bin/python"}) {
+      if (IsExecutableFile(root + "/versions/" + version + exe)) {
+        program = root + "/versions/" + version + exe;
+        break;
+      }
+    }
+    Candidate& best = by_minor[{major, minor}];
+    if (!program.empty() && patch > best.patch) best = {patch, version, program};
+  }
+  closedir(dir);
+  for (const auto& [minor, best] : by_minor) {
+    if (best.program.empty()) continue;
+    found.push_back({"py" + std::to_string(minor.first) + "." + std::to_string(minor.second),
+                     best.version, best.program});
+  }
+  return found;
+}
+
+std::vector<std::string> RegisteredNames() {
+  std::vector<std::string> names = {"reference", "cpython", "pypy", "pyodide"};
+  for (const PyenvInterpreter& found : PyenvInterpreters()) names.push_back(found.name);
+  return names;
+}
 
 std::optional<std::vector<std::string>> SplitShellWords(const std::string& command,
                                                         std::string* error) {

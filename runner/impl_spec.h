@@ -21,10 +21,28 @@ struct Implementation {
 // the spec. argv[0] is returned as written; see ResolveProgram.
 std::optional<Implementation> ParseImplSpec(const std::string& spec, std::string* error);
 
+// A CPython found under $(pyenv root)/versions: the registered name "py3.11" runs the Python
+// driver with it.
+struct PyenvInterpreter {
+  std::string name;     // "py" + major.minor: "py3.11", "py2.7"
+  std::string version;  // the directory's name: "3.11.7"
+  std::string program;  // <root>/versions/3.11.7/bin/python3 (bin/python when there is no python3)
+};
+
+// The pyenv root: $PYENV_ROOT when set and not empty, else $HOME/.pyenv ("" without HOME).
+std::string PyenvRoot();
+
+// Every interpreter under <PyenvRoot()>/versions/X.Y.Z/ with an executable bin/python3 or
+// bin/python, one per minor version (the newest patch release), in version order. Other
+// entries (virtualenvs, "system") are left out. Empty when there is no such directory.
+std::vector<PyenvInterpreter> PyenvInterpreters();
+
 // The names ParseImplSpec knows by themselves, in a fixed order:
 //   reference  <build root>/reference-impl/driver/sigref-driver
 //   cpython    /usr/bin/python3 <source root>/adapters/python/driver.py
 //   pypy       pypy3 <source root>/adapters/python/driver.py
+//   pyodide    node <source root>/adapters/pyodide/driver.cjs --cache <build root>/adapters/pyodide/cache
+//   py3.6 ...  each of PyenvInterpreters(), with <source root>/adapters/python/driver.py
 // The roots are the compile-time SIGCONFORM_SOURCE_ROOT / SIGCONFORM_BUILD_ROOT, each
 // overridden by the environment variable of the same name when that is set and not empty.
 std::vector<std::string> RegisteredNames();

@@ -93,7 +93,9 @@ TEST(ImplSpec, BadSpecsAreClearErrors) {
 }
 
 TEST(ImplSpec, RegisteredNames) {
-  EXPECT_EQ(RegisteredNames(), (Words{"reference", "cpython", "pypy"}));
+  setenv("PYENV_ROOT", "/nonexistent", 1);
+  EXPECT_EQ(RegisteredNames(), (Words{"reference", "cpython", "pypy", "pyodide"}));
+  unsetenv("PYENV_ROOT");
   std::string error;
   unsetenv("SIGCONFORM_SOURCE_ROOT");
   unsetenv("SIGCONFORM_BUILD_ROOT");
@@ -111,6 +113,61 @@ TEST(ImplSpec, RegisteredNames) {
   std::optional<Implementation> pypy = ParseImplSpec("pypy", &error);
   ASSERT_TRUE(pypy) << error;
   EXPECT_EQ(pypy->argv[0], "pypy3");
+}
+
+TEST(ImplSpec, PyodideRunsTheNodeDriverWithItsCacheInTheBuildTree) {
+  std::string error;
+  std::optional<Implementation> pyodide = ParseImplSpec("pyodide", &error);
+  ASSERT_TRUE(pyodide) << error;
+  EXPECT_EQ(pyodide->argv,
+            (Words{"node", std::string(SIGCONFORM_SOURCE_ROOT) + "/adapters/pyodide/driver.cjs",
+                   "--cache", std::string(SIGCONFORM_BUILD_ROOT) + "/adapters/pyodide/cache"}));
+}
+
+// A pyenv tree made of empty executables: only what matters to the discovery.
+class FakePyenv : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char templ[] = "/tmp/sigconform-pyenv-XXXXXX";
+    ASSERT_NE(mkdtemp(templ), nullptr);
+    root_ = templ;
+    setenv("PYENV_ROOT", root_.c_str(), 1);
+  }
+  void TearDown() override {
+    unsetenv("PYENV_ROOT");
+    std::string command = "rm -rf '" + root_ + "'";
+    ASSERT_EQ(std::system(command.c_str()), 0);
+  }
+  void Install(const std::string& version, const std::string& exe) {
+    std::string dir = root_ + "/versions/" + version + "/bin";
+    std::string command = "mkdir -p '" + dir + "' && touch '" + dir + "/" + exe +
+                          "' && chmod +x '" + dir + "/" + exe + "'";
+    ASSERT_EQ(std::system(command.c_str()), 0);
+  }
+  std::string root_;
+};
+
+TEST_F(FakePyenv, EveryMinorVersionIsRegisteredOnceAsPyMajorMinor) {
+  Install("3.6.15", "python3");
+  Install("3.10.13", "python3");
+  Install("3.10.2", "python3");
+  Install("2.7.18", "python");
+  Install("3.12-dev", "python3");  // not a release: left out
+  Install("myenv", "python3");     // a virtualenv: left out
+  std::vector<PyenvInterpreter> found = PyenvInterpreters();
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(found[0].name, "py2.7");
+  EXPECT_EQ(found[0].program, root_ + "/versions/2.7.18/bin/python");
+  EXPECT_EQ(found[1].name, "py3.6");
+  EXPECT_EQ(found[2].name, "py3.10");
+  EXPECT_EQ(found[2].version, "3.10.13");  // the newest patch release
+  EXPECT_EQ(RegisteredNames(),
+            (Words{"reference", "cpython", "pypy", "pyodide", "py2.7", "py3.6", "py3.10"}));
+  std::string error;
+  std::optional<Implementation> py310 = ParseImplSpec("py3.10", &error);
+  ASSERT_TRUE(py310) << error;
+  EXPECT_EQ(py310->argv[0], root_ + "/versions/3.10.13/bin/python3");
+  EXPECT_EQ(py310->argv[1], std::string(SIGCONFORM_SOURCE_ROOT) + "/adapters/python/driver.py");
 }
 
 TEST(ImplSpec, RootsCanBeOverriddenByEnvironment) {

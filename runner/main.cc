@@ -12,6 +12,7 @@
 #include "command_common.h"
 #include "command_coverage.h"
 #include "command_describe.h"
+#include "command_impls.h"
 #include "command_list.h"
 #include "command_run.h"
 
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
   add(AddListCommand(&app));
   add(AddDescribeCommand(&app));
   add(AddCoverageCommand(&app));
+  add(AddImplsCommand(&app));
 
   try {
     app.parse(argc, argv);

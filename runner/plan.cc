@@ -169,10 +169,16 @@ Applicability Plan(const Case& c, const Description& d) {
                              " on " + d.platform + " and the implementation lacks " +
                              (one ? "it" : "them")};
   }
+  // Every action the driver cannot perform here, not only the first: the implementer sees at
+  // once what is left to do.
+  std::vector<std::string> unsupported;
   for (const auto& op : c.operations) {
-    if (!d.operations.count(op)) {
-      return {A::kNotApplicable, "driver does not support step '" + op + "'"};
-    }
+    if (!d.operations.count(op)) unsupported.push_back("'" + op + "'");
+  }
+  if (!unsupported.empty()) {
+    const bool one = unsupported.size() == 1;
+    return {A::kUnsupported, std::string("the driver cannot perform the step action") +
+                                 (one ? " " : "s ") + Join(unsupported) + " on this runtime"};
   }
   return {A::kRun, ""};
 }

@@ -45,16 +45,18 @@ int CompareVersions(const std::string& a, const std::string& b);
 struct Applicability {
   enum Kind {
     kRun,            // run it
-    kNotApplicable,  // outside the case's platform, kernel, version, or the driver's operations
+    kNotApplicable,  // outside the case's platform, kernel or version
     kMissing,        // in scope, but the implementation lacks a name the case needs
+    kUnsupported,    // in scope, but the driver cannot perform a step action the case needs
   } kind = kRun;
   std::string reason;  // for people; empty for kRun
 };
 
 // Decides, in this order: platform, kernel minimum (Linux only), `since` and `until` against
-// the claimed language version (not-applicable outside [since, until), the reason saying both); then names the case requires that
-// the implementation lacks (missing); then step actions the driver does not support
-// (not-applicable).
+// the claimed language version (not-applicable outside [since, until), the reason saying
+// both); then names the case requires that the implementation lacks (missing, listing them
+// all); then step actions missing from the driver's `operations`, the actions that work on
+// this runtime (unsupported, listing them all).
 Applicability Plan(const Case& c, const Description& d);
 
 }  // namespace sigconform

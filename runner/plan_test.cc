@@ -170,12 +170,25 @@ TEST(Plan, ScopeComesBeforeMissingNames) {
   EXPECT_EQ(Plan(c, Desc()).kind, Applicability::kNotApplicable);
 }
 
-TEST(Plan, UnsupportedOperationIsNotApplicable) {
+TEST(Plan, ActionTheDriverCannotPerformIsUnsupported) {
   const Applicability a = Plan(CaseUsing({}, {"call", "thread"}), Desc());
-  EXPECT_EQ(a.kind, Applicability::kNotApplicable);
-  EXPECT_EQ(a.reason, "driver does not support step 'thread'");
+  EXPECT_EQ(a.kind, Applicability::kUnsupported);
+  EXPECT_EQ(a.reason, "the driver cannot perform the step action 'thread' on this runtime");
   // Missing names win over unsupported operations.
   EXPECT_EQ(Plan(CaseUsing({"nope"}, {"thread"}), Desc()).kind, Applicability::kMissing);
+}
+
+TEST(Plan, UnsupportedListsEveryActionTheDriverLacks) {
+  const Applicability a = Plan(CaseUsing({}, {"call", "thread", "kill", "join", "spawn"}), Desc());
+  EXPECT_EQ(a.kind, Applicability::kUnsupported);
+  EXPECT_EQ(a.reason, "the driver cannot perform the step actions 'thread', 'join', 'spawn' "
+                      "on this runtime");
+}
+
+TEST(Plan, OutOfScopeWinsOverUnsupported) {
+  Case c = CaseUsing({}, {"thread"});
+  c.platforms = {"darwin"};
+  EXPECT_EQ(Plan(c, Desc()).kind, Applicability::kNotApplicable);
 }
 
 }  // namespace

@@ -81,6 +81,7 @@ json ReportJson(const RunInfo& run, const std::vector<Result>& results) {
     if (!r.env.empty()) item["env"] = CleanList(r.env);
     if (!r.rules.empty()) item["rules"] = CleanList(r.rules);
     if (!r.tiers.empty()) item["tiers"] = CleanList(r.tiers);
+    if (!r.isolation.empty()) item["isolation"] = SanitizeUtf8(r.isolation);
     results_json.push_back(std::move(item));
   }
   return {{"sigconform_report", 1},

@@ -16,14 +16,17 @@ enum class Status {
   kPass,           // every expectation held
   kFail,           // an expectation did not hold
   kMissing,        // the implementation claims a version/platform where the feature exists, lacks it
-  kNotApplicable,  // platform, kernel, version or driver operations outside the case's scope
+  kNotApplicable,  // platform, kernel or version outside the case's scope
   kError,          // protocol broken, crash outside what the case expects, launch failure
   kTimeout,        // the runner ended the case at its timeout
   kXfail,          // failed, and an expectation file says it does
   kXpass,          // passed, but an expectation file says it fails
   // Reserved for the statuses the open issues add; each issue that produces one defines its
   // meaning in the table of statuses (README, spec/report.schema.json).
-  kUnsupported,         // the driver lacks an action the case needs (not the platform's doing)
+  // In scope, but the case needs step actions that do not work with this driver on this
+  // runtime (missing from describe's `operations`): not judged, and counted against the
+  // implementation (spec/driver-protocol.md, "Results the runner gives without running").
+  kUnsupported,
   kCrash,               // the implementation died by a signal the case did not expect
   kNotRun,              // never started: the run was interrupted first
   kFlaky,               // --repeat gave different verdicts
@@ -101,6 +104,12 @@ struct Result {
   // The tiers those rules are in ("documented", "compat"), documented first, each once: what
   // kind of truth the verdict rests on. Filled by the CLI with `rules`.
   std::vector<std::string> tiers;
+  // How the implementation's state was made fresh for this case; "" when it did not run.
+  // "fork-exec": the runner forked and executed the driver; "snapshot-restore": likewise, and
+  // the driver restored its interpreter from a snapshot of a freshly started one (Pyodide);
+  // "fresh-interpreter": the driver started its interpreter cold. A driver says which in its
+  // start record (spec/driver-protocol.md); "fork-exec" when it says nothing.
+  std::string isolation;
 };
 
 inline std::vector<Status> ShownStatuses(const std::vector<Result>& results) {

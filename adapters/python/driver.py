@@ -7,9 +7,24 @@ It implements spec/driver-protocol.md: it reads a case program, executes its ste
 interpreter's own `signal` module and streams one JSON record per observation. It only observes;
 the runner judges. Standard library only, and no syntax newer than Python 3.6.
 
+A module that only some actions need (threading, socket, subprocess, selectors) is imported by
+the action that needs it, when a case first uses it: a runtime that lacks one still runs every
+case that does not. `describe` lists only the actions that work on this runtime (see PROBES).
+
 Standard output and standard error belong to the case: this file never writes to them, except
-for a usage error before any case has started.
+for a usage error or a refused interpreter before any case has started.
+
+An embedding host (adapters/pyodide/) imports this file as a module and calls main() itself.
 """
+
+import sys
+
+# Refuse an interpreter the driver cannot serve with a sentence, never a traceback. This part
+# must stay valid Python 2 so that Python 2 reaches it: the rest of the file is Python 3.6.
+if sys.version_info < (3, 6):
+    sys.stderr.write("sigconform driver: Python %d.%d.%d is not supported: the driver needs "
+                     "Python 3.6 or later (%s)\n" % (sys.version_info[:3] + (sys.executable,)))
+    sys.exit(2)
 
 import builtins
 import enum
@@ -18,16 +33,20 @@ import json
 import math
 import os
 import signal
-import socket
-import subprocess
-import sys
-import threading
 import time
+
+try:
+    import _thread  # the low-level thread module; threading itself is imported when needed
+except ImportError:  # a runtime built without threads
+    _thread = None
 
 PROTOCOL = 1
 
 # "t" in every record counts from here: the moment the driver was imported.
 START = time.monotonic()
+
+# The main thread: the driver is imported there (handlers run there, and "main" names it).
+MAIN_IDENT = _thread.get_ident() if _thread is not None else None
 
 # The field names of signal.struct_siginfo, used when the type does not list them itself
 # (struct sequences gained __match_args__ only in 3.10).
@@ -63,6 +82,28 @@ class _CaseExit(BaseException):
         self.code = code
 
 
+# The most `fill` writes (spec/driver-protocol.md): far above any kernel buffer a case fills.
+FILL_LIMIT = 16 << 20
+
+
+class FillLimitExceeded(Exception):
+    """Raised by `fill` when the descriptor took FILL_LIMIT bytes and never reported full."""
+
+
+class _NoLock(object):
+    """The lock of a runtime without threads: there is nobody to exclude."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+class _Plain(object):
+    """Stands in for a thread-local object where there is only one thread."""
+
+
 class Stream(object):
     """Writes records as JSON lines on one descriptor, one os.write per line.
 
@@ -77,8 +118,9 @@ class Stream(object):
     def __init__(self, fd):
         self.fd = fd
         self.dead = False  # set when the descriptor itself fails (reader gone, closed by the case)
-        self._lock = threading.Lock()
-        self._local = threading.local()
+        # Without a thread module no second thread can exist: a plain object is enough.
+        self._lock = _thread.allocate_lock() if _thread is not None else _NoLock()
+        self._local = _thread._local() if _thread is not None else _Plain()
 
     def _queue(self):
         local = self._local
@@ -232,11 +274,13 @@ def encode_exception(exc):
 class Case(object):
     """One case program being executed: its handlers, bindings, threads and event count."""
 
-    def __init__(self, program, stream):
+    def __init__(self, program, stream, start_fields=None):
         self.program = program
         self.stream = stream
+        self.start_fields = start_fields or {}  # extra fields of the start record
         self.bindings = {}
         self.threads = {}   # case thread name -> threading.Thread
+        self.threading = None  # the threading module, once a `thread` step has imported it
         self.children = {}  # pid -> subprocess.Popen, for `spawn` and `waitpid`
         # Handler events so far. list.append is atomic, so handlers (main thread) and `wait`
         # in any thread share it without a lock a handler could deadlock on.
@@ -250,12 +294,14 @@ class Case(object):
 
     def thread_name(self):
         """The current thread as records name it: "main", its case name, or "other"."""
-        current = threading.current_thread()
-        if current is threading.main_thread():
+        ident = _thread.get_ident() if _thread is not None else None
+        if ident == MAIN_IDENT:
             return "main"
-        for name, th in list(self.threads.items()):
-            if th is current:
-                return name
+        if self.threading is not None:  # compare thread objects: idents can be reused
+            current = self.threading.current_thread()
+            for name, th in list(self.threads.items()):
+                if th is current:
+                    return name
         return "other"
 
     # ---- handlers ------------------------------------------------------------------------
@@ -395,6 +441,7 @@ class Case(object):
         return os.pipe()
 
     def cmd_socketpair(self, step, path, thread):
+        import socket
         a, b = socket.socketpair()
         # detach(): the descriptors outlive the socket objects and belong to the case now.
         return (a.detach(), b.detach())
@@ -433,6 +480,8 @@ class Case(object):
         return _CaseExit(code)  # run_step emits the record, then raises it
 
     def cmd_thread(self, step, path, thread):
+        import threading
+        self.threading = threading
         name = step["name"]
         th = threading.Thread(target=self.thread_main, name=name,
                               args=(step["steps"], path + ".", name))
@@ -449,7 +498,7 @@ class Case(object):
 
     def cmd_ident(self, step, path, thread):
         if step["thread"] == "main":
-            return threading.main_thread().ident
+            return MAIN_IDENT
         return self.threads[step["thread"]].ident
 
     def cmd_check(self, step, path, thread):
@@ -474,6 +523,7 @@ class Case(object):
 
     def cmd_spawn(self, step, path, thread):
         # subprocess restores SIGPIPE and SIGXFSZ to their default action in the child.
+        import subprocess
         child = subprocess.Popen(self.arg(step["argv"]), stdin=subprocess.DEVNULL,
                                  close_fds=True)
         self.children[child.pid] = child
@@ -484,6 +534,7 @@ class Case(object):
         child = self.children.get(pid)
         if child is None:
             raise ChildProcessError(errno.ECHILD, "no child %r started by spawn" % (pid,))
+        import subprocess  # imported by the spawn that made the child
         try:
             code = child.wait(step["timeout"])
         except subprocess.TimeoutExpired:
@@ -494,13 +545,20 @@ class Case(object):
 
     def cmd_fill(self, step, path, thread):
         # Writes until the (non-blocking) descriptor would block; returns the bytes written.
+        # A descriptor that takes FILL_LIMIT bytes and still accepts more never fills (an
+        # emulated pipe can grow without end): the step stops there and raises, as the protocol
+        # says, instead of eating memory until the case's timeout.
         fd = self.arg(step["fd"])
         total = 0
         for size in (65536, 4096, 1):  # large writes first, then single bytes to the brim
             chunk = b"\0" * size
             while True:
+                if total >= FILL_LIMIT:
+                    raise FillLimitExceeded("fill: the descriptor still accepts writes after "
+                                            "%d bytes" % total)
+                room = FILL_LIMIT - total
                 try:
-                    total += os.write(fd, chunk)
+                    total += os.write(fd, chunk if room >= size else chunk[:room])
                 except BlockingIOError:
                     break
         return total
@@ -606,7 +664,8 @@ class Case(object):
 
     def run(self):
         """Run the main program. Returns normally after `done`; raises _CaseExit for `exit`."""
-        self.stream.emit("start", protocol=PROTOCOL, case=self.program.get("case"))
+        self.stream.emit("start", protocol=PROTOCOL, case=self.program.get("case"),
+                         **self.start_fields)
         self.run_steps(self.program["steps"], "", "main")
         try:
             self.stream.emit("done")
@@ -620,11 +679,131 @@ class Case(object):
 # Commands
 # --------------------------------------------------------------------------------------------
 
-OPERATIONS = ["call"] + sorted(n[len("cmd_"):] for n in dir(Case)
-                               if n.startswith("cmd_") and n != "cmd_call")
+# Every action this file implements: `call` and each cmd_<do>.
+ACTIONS = ["call"] + sorted(n[len("cmd_"):] for n in dir(Case)
+                            if n.startswith("cmd_") and n != "cmd_call")
 
 
-def open_stream():
+# --------------------------------------------------------------------------------------------
+# Which actions work on this runtime (describe's `operations`)
+# --------------------------------------------------------------------------------------------
+
+def _probe_threads():
+    import threading
+    th = threading.Thread(target=lambda: None)
+    th.start()  # RuntimeError where threads cannot be started (WebAssembly without pthreads)
+    th.join(10)
+    return not th.is_alive()
+
+
+def _probe_socketpair():
+    import socket
+    a, b = socket.socketpair()
+    a.close()
+    b.close()
+    return True
+
+
+def _probe_processes():
+    import subprocess
+    # WebAssembly runtimes cannot start processes, although Emscripten's os still has a fork
+    # that fails; subprocess (3.12+) says so itself.
+    if sys.platform in ("emscripten", "wasi") or not getattr(subprocess, "_can_fork_exec", True):
+        return False
+    # subprocess starts children with fork+exec or posix_spawn; without both it cannot.
+    return (hasattr(os, "fork") or hasattr(os, "posix_spawn")) and hasattr(os, "waitpid")
+
+
+def _probe_pipe():
+    r, w = os.pipe()
+    os.close(r)
+    os.close(w)
+    return True
+
+
+def _probe_select():
+    import selectors
+    r, w = os.pipe()
+    sel = selectors.DefaultSelector()
+    try:
+        sel.register(r, selectors.EVENT_READ)
+        sel.select(0)
+    finally:
+        sel.close()
+        os.close(r)
+        os.close(w)
+    return True
+
+
+def _probe_kill():
+    os.kill(os.getpid(), 0)  # signal 0: checks that the process can signal itself
+    return True
+
+
+def _probe_stdout_to_devnull():
+    fd = os.open(os.devnull, os.O_WRONLY)
+    os.close(fd)
+    return hasattr(os, "dup2")
+
+
+def _probe_native_busy():
+    import collections  # noqa: F401
+    import itertools  # noqa: F401
+    return True
+
+
+# Action -> a check that it works here. Each check is cheap, leaves nothing behind, and may
+# raise: an exception means "does not work". An action without a check needs only what every
+# case needs (os, signal, time).
+PROBES = {
+    "thread": _probe_threads,
+    "join": _probe_threads,
+    "socketpair": _probe_socketpair,
+    "spawn": _probe_processes,
+    "waitpid": _probe_processes,
+    "pidfd_open": lambda: hasattr(os, "pidfd_open"),
+    "audit_hook": lambda: hasattr(sys, "addaudithook"),
+    "pipe": _probe_pipe,
+    "select": _probe_select,
+    "kill": _probe_kill,
+    "set_blocking": lambda: hasattr(os, "set_blocking"),
+    "fill": lambda: hasattr(os, "set_blocking"),
+    "process_info": lambda: all(hasattr(os, n) for n in ("getpid", "getuid", "getppid")),
+    "burn_cpu": lambda: hasattr(time, "process_time"),
+    "native_busy": _probe_native_busy,
+    "stdout_to_devnull": _probe_stdout_to_devnull,
+    "ident": lambda: _thread is not None,
+}
+
+
+def working_operations(unavailable=()):
+    """The actions that work on this runtime: implemented here, their probe passes, and not
+    named in `unavailable` (what an embedding host cannot provide)."""
+    works = {}  # probe -> result, so that a shared probe runs once
+    result = []
+    for action in ACTIONS:
+        if action in unavailable:
+            continue
+        probe = PROBES.get(action)
+        if probe is not None:
+            if probe not in works:
+                try:
+                    works[probe] = bool(probe())
+                except Exception:
+                    works[probe] = False
+            if not works[probe]:
+                continue
+        result.append(action)
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Commands
+# --------------------------------------------------------------------------------------------
+
+def open_stream(fd=None):
+    if fd is not None:
+        return Stream(fd)  # given by an embedding host
     fd = os.environ.get("SIGCONFORM_OBS_FD")
     if fd is None:
         return Stream(1)  # hand use: records on standard output
@@ -647,7 +826,7 @@ def read_program(argv):
     return json.loads(data.decode("utf-8"))
 
 
-def cmd_describe(stream):
+def cmd_describe(stream, unavailable=(), extra=None):
     uname = os.uname() if hasattr(os, "uname") else None
     if uname is not None:
         machine = uname.machine
@@ -655,25 +834,36 @@ def cmd_describe(stream):
         import platform
         machine = platform.machine()
     word = platform_word()
-    stream.emit("describe", protocol=PROTOCOL,
-                implementation=sys.implementation.name,
-                language_version="%d.%d.%d" % tuple(sys.version_info[:3]),
-                platform=word,
-                kernel=uname.release if word == "linux" and uname is not None else None,
-                machine=machine,
-                executable=sys.executable,
-                names=sorted(n for n in dir(signal) if not n.startswith("_")),
-                operations=OPERATIONS)
+    fields = dict(protocol=PROTOCOL,
+                  implementation=sys.implementation.name,
+                  language_version="%d.%d.%d" % tuple(sys.version_info[:3]),
+                  platform=word,
+                  kernel=uname.release if word == "linux" and uname is not None else None,
+                  machine=machine,
+                  executable=sys.executable,
+                  names=sorted(n for n in dir(signal) if not n.startswith("_")),
+                  operations=working_operations(unavailable))
+    fields.update(extra or {})
+    stream.emit("describe", **fields)
 
 
-def main(argv):
+def main(argv, obs_fd=None, program=None, unavailable=(), extra=None, start_fields=None):
+    """Runs `describe` or `run` as argv says. An embedding host (a runtime with its own
+    descriptor table, spec/driver-protocol.md) passes what the environment variables would:
+    `obs_fd`, the descriptor records go to; `program`, the case program as bytes; and may
+    pass `unavailable`, actions it cannot provide, `extra`, fields added to describe, and
+    `start_fields`, fields added to the start record (`isolation`)."""
     if len(argv) < 2 or argv[1] not in ("describe", "run"):
         raise SystemExit("usage: driver.py describe | driver.py run [FILE]")
-    stream = open_stream()
+    stream = open_stream(obs_fd)
     if argv[1] == "describe":
-        cmd_describe(stream)
+        cmd_describe(stream, unavailable, extra)
         return
-    case = Case(read_program(argv), stream)
+    if program is not None:
+        program = json.loads(program.decode("utf-8"))
+    else:
+        program = read_program(argv)
+    case = Case(program, stream, start_fields)
     try:
         case.run()
     except _CaseExit as request:

@@ -67,10 +67,20 @@ def _child_fds(obs_w, case_r):
     os.close(high_case)
 
 
-def run_driver(interp, args, program=None, broken_stdout=False):
+# Runs the driver as __main__ in an interpreter where the modules named in argv[1] (comma
+# separated) cannot be imported: a runtime built without them.
+WITHOUT_MODULES = (
+    "import runpy, sys\n"
+    "for name in sys.argv[1].split(','):\n"
+    "    sys.modules[name] = None  # import raises ImportError\n"
+    "sys.argv = sys.argv[2:]\n"
+    "runpy.run_path(sys.argv[0], run_name='__main__')\n")
+
+
+def run_driver(interp, args, program=None, broken_stdout=False, without=()):
     """Start `interp driver.py ARGS`, hand it PROGRAM on fd 4, collect the records from fd 3.
     With BROKEN_STDOUT, standard output is a pipe whose reader is gone, as the runner's
-    `"stdout": "broken"` leaves it."""
+    `"stdout": "broken"` leaves it. WITHOUT names modules the interpreter must lack."""
     obs_r, obs_w = os.pipe()
     case_r, case_w = os.pipe()
     stdout = subprocess.PIPE
@@ -85,7 +95,8 @@ def run_driver(interp, args, program=None, broken_stdout=False):
         env["SIGCONFORM_CASE_FD"] = "4"
     try:
         proc = subprocess.Popen(
-            [interp, DRIVER] + args, stdin=subprocess.DEVNULL, stdout=stdout,
+            [interp] + (["-c", WITHOUT_MODULES, ",".join(without)] if without else []) +
+            [DRIVER] + args, stdin=subprocess.DEVNULL, stdout=stdout,
             stderr=subprocess.PIPE, env=env, pass_fds=(3, 4),
             preexec_fn=lambda: _child_fds(obs_w, case_r))
     finally:
@@ -121,11 +132,11 @@ def _read_all(fd, chunks):
         chunks.append(chunk)
 
 
-def run_case(interp, steps, handlers=None, case="test/case", broken_stdout=False):
+def run_case(interp, steps, handlers=None, case="test/case", broken_stdout=False, without=()):
     program = {"protocol": 1, "case": case, "steps": steps}
     if handlers is not None:
         program["handlers"] = handlers
-    return run_driver(interp, ["run"], program, broken_stdout=broken_stdout)
+    return run_driver(interp, ["run"], program, broken_stdout=broken_stdout, without=without)
 
 
 def step_records(run):
@@ -180,7 +191,8 @@ def test_describe_reports_the_interpreter(interp):
     [rec] = run.records
     truth = ask(interp, "[sys.implementation.name, list(sys.version_info[:3]), os.uname().release,"
                         " os.uname().machine, sys.executable,"
-                        " sorted(n for n in dir(signal) if not n.startswith('_'))]")
+                        " sorted(n for n in dir(signal) if not n.startswith('_')),"
+                        " hasattr(os, 'pidfd_open'), hasattr(sys, 'addaudithook')]")
     assert rec["ev"] == "describe" and rec["protocol"] == 1
     assert rec["implementation"] == truth[0]
     assert rec["language_version"] == "%d.%d.%d" % tuple(truth[1])
@@ -190,8 +202,54 @@ def test_describe_reports_the_interpreter(interp):
     assert rec["executable"] == truth[4]
     assert rec["names"] == truth[5]
     assert {"SIGINT", "signal", "Signals", "ItimerError"} <= set(rec["names"])
-    assert sorted(rec["operations"]) == sorted(ALL_ACTIONS)
+    # Every action works on Linux, except those whose function this interpreter lacks.
+    lacking = set()
+    if not truth[6]:
+        lacking.add("pidfd_open")
+    if not truth[7]:
+        lacking.add("audit_hook")
+    assert sorted(rec["operations"]) == sorted(set(ALL_ACTIONS) - lacking)
     assert isinstance(rec["t"], float) and rec["t"] >= 0
+
+
+def test_python_2_is_refused_with_a_sentence():
+    old = os.path.expanduser("~/.pyenv/versions/2.7.18/bin/python")
+    if not os.path.exists(old):
+        pytest.skip("no Python 2.7 under ~/.pyenv")
+    for args in (["describe"], ["run"]):
+        run = run_driver(old, args)
+        assert run.returncode == 2 and run.records == [] and run.stdout == b""
+        assert run.stderr.startswith(b"sigconform driver: Python 2.7.18 is not supported: "
+                                     b"the driver needs Python 3.6 or later")
+        assert b"Traceback" not in run.stderr
+
+
+OPTIONAL_MODULES = ("_thread", "threading", "socket", "subprocess", "selectors")
+
+
+def test_describe_leaves_out_what_a_runtime_without_optional_modules_cannot_do(interp):
+    run = run_driver(interp, ["describe"], without=OPTIONAL_MODULES)
+    assert run.returncode == 0, run.stderr
+    [rec] = run.records
+    cannot = {"thread", "join", "ident", "socketpair", "spawn", "waitpid", "select"}
+    assert cannot.isdisjoint(rec["operations"])
+    assert {"call", "kill", "pipe", "wait", "parent_kill", "fill"} <= set(rec["operations"])
+
+
+def test_cases_run_on_a_runtime_without_optional_modules(interp):
+    run = run_case(interp, [
+        {"call": "signal", "args": ["@SIGUSR1", {"handler": "h"}]},
+        {"do": "kill", "sig": "@SIGUSR1"},
+        {"do": "wait", "events": 1, "timeout": 30},
+        {"do": "pipe", "bind": ["r", "w"]},
+        {"do": "socketpair"},
+    ], handlers={"h": {"record": True}}, without=OPTIONAL_MODULES)
+    assert run.returncode == 0, run.stderr
+    assert [r["thread"] for r in run.records if r["ev"] == "handler"] == ["main"]
+    assert value_of(run, "2") == 1
+    # Only the step that needs the missing module fails, with its ImportError.
+    assert "ImportError" in exception_of(run, "4")["mro"]
+    assert run.records[-1]["ev"] == "done"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -644,6 +702,19 @@ def test_fill_writes_until_the_descriptor_would_block(interp):
     recs = step_records(run)
     assert isinstance(recs["2"]["value"], int) and recs["2"]["value"] > 0
     assert recs["3"]["ok"] is False and recs["3"]["exception"]["type"] == "BlockingIOError"
+
+
+def test_fill_stops_at_its_bound_on_a_descriptor_that_never_fills(interp):
+    # /dev/null takes every write: fill must stop at 16 MiB and say so in the step.
+    run = run_case(interp, [
+        {"do": "stdout_to_devnull"},
+        {"do": "set_blocking", "fd": 1, "blocking": False},
+        {"do": "fill", "fd": 1},
+    ])
+    exc = exception_of(run, "2")
+    assert exc["type"] == "FillLimitExceeded"
+    assert "16777216 bytes" in exc["message"]
+    assert run.records[-1]["ev"] == "done"
 
 
 def test_attribute_and_members_inspect_the_module(interp):

@@ -332,6 +332,21 @@ TEST(Driver, FillLeavesTheDescriptorFull) {
   EXPECT_EQ(steps[3]["exception"]["type"], "BlockingIOError") << steps[3].dump();
 }
 
+// /dev/null takes every write: fill stops at its bound and the step says so.
+TEST(Driver, FillStopsAtItsBoundOnADescriptorThatNeverFills) {
+  DriverRun run = RunDriver(Program(
+      {{{"do", "stdout_to_devnull"}},
+       {{"do", "set_blocking"}, {"fd", 1}, {"blocking", false}},
+       {{"do", "fill"}, {"fd", 1}}}));
+  const std::vector<json> steps = Of(run, "step");
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_EQ(steps[2]["ok"], false) << steps[2].dump();
+  EXPECT_EQ(steps[2]["exception"]["type"], "FillLimitExceeded") << steps[2].dump();
+  EXPECT_NE(steps[2]["exception"]["message"].get<std::string>().find("16777216 bytes"),
+            std::string::npos);
+  EXPECT_EQ(Of(run, "done").size(), 1u);
+}
+
 TEST(Driver, AttributeAndMembersInspectTheModule) {
   DriverRun run = RunDriver(Program({{{"do", "attribute"}, {"name", "SIGCLD"}},
                                      {{"do", "attribute"}, {"name", "SIGBREAK"}},

@@ -36,6 +36,21 @@ const std::string& ThreadName() {
   return t_thread_name;
 }
 
+// The most `fill` writes (spec/driver-protocol.md): far above any kernel buffer a case fills.
+constexpr long long kFillLimit = 16LL << 20;
+
+// Thrown by `fill` when the descriptor took kFillLimit bytes and never reported itself full.
+class FillLimitExceeded : public sigref::Exception {
+ public:
+  using sigref::Exception::Exception;
+  const char* TypeName() const override { return "FillLimitExceeded"; }
+  std::vector<std::string> Mro() const override {
+    std::vector<std::string> mro = sigref::Exception::Mro();
+    mro.insert(mro.begin(), "FillLimitExceeded");
+    return mro;
+  }
+};
+
 double CpuSeconds() {
   struct timespec ts;
   if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0) sigref::ThrowOSError(errno);
@@ -332,11 +347,23 @@ Value Program::Act(const json& step, const std::string& path) {
 Value Program::DoFill(int fd) {
   // Large writes first, then single bytes, until the descriptor would block; the write count
   // is the value. A blocking descriptor would block here forever: the case must not ask that.
+  // One that takes kFillLimit bytes without filling never will: stop there and say so.
   long long total = 0;
   for (const size_t size : {size_t{65536}, size_t{4096}, size_t{1}}) {
     const std::string chunk(size, '\0');
     try {
-      for (;;) total += static_cast<long long>(sigref::Write(fd, chunk));
+      for (;;) {
+        if (total >= kFillLimit) {
+          throw FillLimitExceeded("fill: the descriptor still accepts writes after " +
+                                  std::to_string(total) + " bytes");
+        }
+        const long long room = kFillLimit - total;
+        if (room >= static_cast<long long>(size)) {
+          total += static_cast<long long>(sigref::Write(fd, chunk));
+        } else {
+          total += static_cast<long long>(sigref::Write(fd, chunk.substr(0, room)));
+        }
+      }
     } catch (const sigref::BlockingIOError&) {
       // Full at this chunk size; try a smaller one.
     }
