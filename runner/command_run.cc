@@ -14,6 +14,7 @@
 #include "catalog.h"
 #include "command_common.h"
 #include "describe.h"
+#include "emulation.h"
 #include "environment.h"
 #include "evaluate.h"
 #include "expectations.h"
@@ -40,7 +41,31 @@ int DefaultJobs() {
 struct Planned {
   size_t result_index;
   const Case* kase;
+  bool emulated;  // judged under the platform model for emulated signals (emulation.h)
 };
+
+// The availability of each rule the case cites (spec/rules/README.md), for the platform model.
+std::vector<std::string> AvailabilitiesOf(const RuleIndex& rules, const Case& c) {
+  std::vector<std::string> out;
+  for (const std::string& id : c.rules) {
+    if (const Rule* rule = FindRule(rules, id)) out.push_back(rule->availability);
+  }
+  return out;
+}
+
+// Evaluates a pair's record and keeps what the plan knew about it.
+Result Judge(const Planned& p, const RunRecord& record, const Result& planned) {
+  Result judged = Evaluate(*p.kase, record);
+  judged.implementation = planned.implementation;
+  judged.reproduce = planned.reproduce;
+  judged.rules = planned.rules;
+  judged.tiers = planned.tiers;
+  if (p.emulated && EmulatedStatus(judged.status) != judged.status) {
+    judged.status = EmulatedStatus(judged.status);
+    if (!judged.message.empty()) judged.message = "under emulation: " + judged.message;
+  }
+  return judged;
+}
 
 void PrintResultLine(const Result& r) {
   std::string status = StatusName(r.status);
@@ -159,9 +184,9 @@ int RunCommand(const RunOptions& options) {
         r.status = Status::kError;
         r.message = "the driver could not describe itself: " + described[i].error;
       } else {
-        Applicability a = Plan(c, *described[i].description);
+        Applicability a = Plan(c, *described[i].description, AvailabilitiesOf(rules, c));
         if (a.kind == Applicability::kRun) {
-          per_impl[i].push_back({results.size(), &c});
+          per_impl[i].push_back({results.size(), &c, a.emulated});
         } else {
           r.status = a.kind == Applicability::kMissing       ? Status::kMissing
                      : a.kind == Applicability::kUnsupported ? Status::kUnsupported
@@ -221,12 +246,7 @@ int RunCommand(const RunOptions& options) {
   Supervisor supervisor(static_cast<size_t>(info.jobs));
   supervisor.set_progress([&](size_t index, const RunRecord& record) {
     Result& r = results[planned[index].result_index];
-    Result judged = Evaluate(*planned[index].kase, record);
-    judged.implementation = r.implementation;
-    judged.reproduce = r.reproduce;
-    judged.rules = r.rules;
-    judged.tiers = r.tiers;
-    r = std::move(judged);
+    r = Judge(planned[index], record, r);
     ApplyExpectations(expectations, &r);
     if (!options.quiet && IsUnexpected(r.status)) PrintResultLine(r);
   });
@@ -235,12 +255,7 @@ int RunCommand(const RunOptions& options) {
   for (size_t index = 0; index < records.size(); index++) {
     if (!records[index].interrupted) continue;
     Result& r = results[planned[index].result_index];
-    Result judged = Evaluate(*planned[index].kase, records[index]);
-    judged.implementation = r.implementation;
-    judged.reproduce = r.reproduce;
-    judged.rules = r.rules;
-    judged.tiers = r.tiers;
-    r = std::move(judged);
+    r = Judge(planned[index], records[index], r);
   }
 
   info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -14,6 +14,7 @@
 #include "command_describe.h"
 #include "command_impls.h"
 #include "command_list.h"
+#include "command_repro.h"
 #include "command_run.h"
 
 namespace {
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   add(AddDescribeCommand(&app));
   add(AddCoverageCommand(&app));
   add(AddImplsCommand(&app));
+  add(AddReproCommand(&app));
 
   try {
     app.parse(argc, argv);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "emulation.h"
+
 namespace sigconform {
 namespace {
 
@@ -137,9 +139,14 @@ std::optional<Description> ParseDescription(const json& record, std::string* err
   return d;
 }
 
-Applicability Plan(const Case& c, const Description& d) {
+Applicability Plan(const Case& c, const Description& d,
+                   const std::vector<std::string>& availabilities) {
   using A = Applicability;
-  if (!PlatformMatches(c.platforms, d.platform)) {
+  const bool emulated_platform = IsEmulatedPlatform(d.platform);
+  const bool emulated =
+      emulated_platform && JudgementOf(availabilities) == Judgement::kEmulated;
+  if (emulated_platform ? !EmulatedPlatformMatches(c.platforms, d.platform)
+                        : !PlatformMatches(c.platforms, d.platform)) {
     return {A::kNotApplicable, "the case applies to " + Join(c.platforms) +
                                    "; the implementation runs on " + d.platform};
   }
@@ -163,6 +170,13 @@ Applicability Plan(const Case& c, const Description& d) {
   for (const auto& name : c.requires_names) {
     if (!d.names.count(name)) lacking.push_back("signal." + name);
   }
+  if (!lacking.empty() && emulated) {
+    const bool one = lacking.size() == 1;
+    return {A::kNotApplicable,
+            Join(lacking) + (one ? " is" : " are") + " absent on " + d.platform +
+                ", where the documentation says signals are emulated and many functions are "
+                "not available"};
+  }
   if (!lacking.empty()) {
     const bool one = lacking.size() == 1;
     return {A::kMissing, Join(lacking) + (one ? " is" : " are") + " documented for " + c.since +
@@ -180,7 +194,7 @@ Applicability Plan(const Case& c, const Description& d) {
     return {A::kUnsupported, std::string("the driver cannot perform the step action") +
                                  (one ? " " : "s ") + Join(unsupported) + " on this runtime"};
   }
-  return {A::kRun, ""};
+  return {A::kRun, "", emulated};
 }
 
 }  // namespace sigconform

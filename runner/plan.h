@@ -50,6 +50,9 @@ struct Applicability {
     kUnsupported,    // in scope, but the driver cannot perform a step action the case needs
   } kind = kRun;
   std::string reason;  // for people; empty for kRun
+  // kRun on a platform whose signals are emulated, for a case that rests on the operating
+  // system's signals: its result is reported as emulated (EmulatedStatus, emulation.h).
+  bool emulated = false;
 };
 
 // Decides, in this order: platform, kernel minimum (Linux only), `since` and `until` against
@@ -57,7 +60,13 @@ struct Applicability {
 // both); then names the case requires that the implementation lacks (missing, listing them
 // all); then step actions missing from the driver's `operations`, the actions that work on
 // this runtime (unsupported, listing them all).
-Applicability Plan(const Case& c, const Description& d);
+// `availabilities` are those of the rules the case cites (spec/rules/README.md). On a platform
+// whose signals are emulated (emulation.h) they decide: the platform check is
+// EmulatedPlatformMatches, and for a case judged kEmulated a name the implementation lacks is
+// documented-absent (not-applicable: the documentation says many functions are not available
+// there), and a case that runs is marked `emulated`.
+Applicability Plan(const Case& c, const Description& d,
+                   const std::vector<std::string>& availabilities = {});
 
 }  // namespace sigconform
 

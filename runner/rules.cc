@@ -131,7 +131,7 @@ const char* TierName(Tier tier) { return tier == Tier::kCompat ? "compat" : "doc
 
 const std::vector<std::string>& AvailabilityWords() {
   static const std::vector<std::string> words = {
-      "all", "Unix", "Linux", "Linux >= 5.1", "not macOS", "Windows", "WebAssembly"};
+      "all", "native", "Unix", "Linux", "Linux >= 5.1", "not macOS", "Windows", "WebAssembly"};
   return words;
 }
 

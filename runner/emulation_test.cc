@@ -1,0 +1,101 @@
+#include "emulation.h"
+
+#include <gtest/gtest.h>
+
+#include "plan.h"
+
+namespace sigconform {
+namespace {
+
+using nlohmann::json;
+
+Description Pyodide() {
+  json record = {{"ev", "describe"}, {"protocol", 1}, {"implementation", "cpython"},
+                 {"language_version", "3.13.2"}, {"platform", "emscripten"}, {"kernel", nullptr},
+                 {"machine", "wasm32"}, {"executable", "node driver.cjs"},
+                 {"names", {"signal", "getsignal", "SIGUSR1", "raise_signal"}},
+                 {"operations", {"call", "kill", "check"}}};
+  std::string error;
+  auto d = ParseDescription(record, &error);
+  EXPECT_TRUE(d.has_value()) << error;
+  return *d;
+}
+
+Case CaseFor(std::vector<std::string> platforms, std::vector<std::string> names) {
+  Case c;
+  c.id = "area/name";
+  c.platforms = std::move(platforms);
+  c.requires_names = std::move(names);
+  c.operations = {"call"};
+  return c;
+}
+
+TEST(Emulation, WebAssemblyPlatformsAreEmulated) {
+  EXPECT_TRUE(IsEmulatedPlatform("emscripten"));
+  EXPECT_TRUE(IsEmulatedPlatform("wasi"));
+  EXPECT_FALSE(IsEmulatedPlatform("linux"));
+  EXPECT_FALSE(IsEmulatedPlatform("darwin"));
+}
+
+TEST(Emulation, RulesThatHoldEverywhereAreJudgedAsAnywhere) {
+  EXPECT_EQ(JudgementOf({"all"}), Judgement::kAsAnywhere);
+  EXPECT_EQ(JudgementOf({"all", "WebAssembly"}), Judgement::kAsAnywhere);
+  EXPECT_EQ(JudgementOf({"all", "native"}), Judgement::kEmulated);
+  EXPECT_EQ(JudgementOf({"Unix"}), Judgement::kEmulated);
+  EXPECT_EQ(JudgementOf({}), Judgement::kEmulated);
+}
+
+TEST(Emulation, PlatformTagsCountAsOnLinuxUnlessTheyNameThePlatform) {
+  EXPECT_TRUE(EmulatedPlatformMatches({}, "emscripten"));
+  EXPECT_TRUE(EmulatedPlatformMatches({"unix"}, "emscripten"));
+  EXPECT_TRUE(EmulatedPlatformMatches({"linux"}, "emscripten"));
+  EXPECT_FALSE(EmulatedPlatformMatches({"windows"}, "emscripten"));
+  EXPECT_FALSE(EmulatedPlatformMatches({"darwin"}, "emscripten"));
+  EXPECT_FALSE(EmulatedPlatformMatches({"unix", "!emscripten"}, "emscripten"));
+  EXPECT_TRUE(EmulatedPlatformMatches({"emscripten"}, "emscripten"));
+  EXPECT_FALSE(EmulatedPlatformMatches({"wasi"}, "emscripten"));
+}
+
+TEST(Emulation, EmulatedResultsAreInformational) {
+  EXPECT_EQ(EmulatedStatus(Status::kPass), Status::kEmulatedConforming);
+  EXPECT_EQ(EmulatedStatus(Status::kFail), Status::kEmulatedDiverging);
+  EXPECT_EQ(EmulatedStatus(Status::kTimeout), Status::kEmulatedDiverging);
+  EXPECT_EQ(EmulatedStatus(Status::kError), Status::kError);
+  EXPECT_EQ(EmulatedStatus(Status::kNotApplicable), Status::kNotApplicable);
+  EXPECT_FALSE(IsUnexpected(Status::kEmulatedConforming));
+  EXPECT_FALSE(IsUnexpected(Status::kEmulatedDiverging));
+}
+
+TEST(Emulation, PlanRunsAUnixCaseUnderEmulationAndJudgesAnEverywhereCaseAsAnywhere) {
+  Applicability a = Plan(CaseFor({"unix"}, {"signal"}), Pyodide(), {"Unix"});
+  EXPECT_EQ(a.kind, Applicability::kRun);
+  EXPECT_TRUE(a.emulated);
+  a = Plan(CaseFor({}, {"getsignal"}), Pyodide(), {"all"});
+  EXPECT_EQ(a.kind, Applicability::kRun);
+  EXPECT_FALSE(a.emulated);
+}
+
+TEST(Emulation, AnAbsentFunctionIsDocumentedAbsentUnderEmulationAndMissingWhereItHoldsEverywhere) {
+  Applicability a = Plan(CaseFor({"unix"}, {"alarm"}), Pyodide(), {"Unix"});
+  EXPECT_EQ(a.kind, Applicability::kNotApplicable);
+  EXPECT_EQ(a.reason, "signal.alarm is absent on emscripten, where the documentation says "
+                      "signals are emulated and many functions are not available");
+  a = Plan(CaseFor({}, {"strsignal"}), Pyodide(), {"all"});
+  EXPECT_EQ(a.kind, Applicability::kMissing);
+}
+
+TEST(Emulation, AWindowsCaseIsNotApplicable) {
+  EXPECT_EQ(Plan(CaseFor({"windows"}, {"signal"}), Pyodide(), {"Windows"}).kind,
+            Applicability::kNotApplicable);
+}
+
+TEST(Emulation, NothingChangesOnLinux) {
+  Description d = Pyodide();
+  d.platform = "linux";
+  Applicability a = Plan(CaseFor({"unix"}, {"alarm"}), d, {"Unix"});
+  EXPECT_EQ(a.kind, Applicability::kMissing);
+  EXPECT_FALSE(Plan(CaseFor({"unix"}, {"signal"}), d, {"Unix"}).emulated);
+}
+
+}  // namespace
+}  // namespace sigconform
