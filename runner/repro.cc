@@ -61,10 +61,10 @@ class Renderer {
   std::string Action(const json& step) const {
     if (step.contains("call")) {
       std::vector<std::string> args;
-      for (const json& a : step.value("args", json::array())) args.push_back(Arg(a));
-      for (const auto& [key, value] : step.value("kwargs", json::object()).items()) {
-        args.push_back(key + "=" + Arg(value));
-      }
+      const json positional = step.value("args", json::array());
+      const json keywords = step.value("kwargs", json::object());
+      for (const json& a : positional) args.push_back(Arg(a));
+      for (const auto& [key, value] : keywords.items()) args.push_back(key + "=" + Arg(value));
       return "signal." + step["call"].get<std::string>() + "(" + JoinComma(args) + ")";
     }
     const std::string action = step.value("do", "");

@@ -118,7 +118,7 @@ std::vector<std::string> AvailabilityPlatforms(const std::string& word) {
   if (word == "not macOS") return ConcretePlatforms({"!darwin"});
   if (word == "Windows") return {"windows"};
   if (word == "WebAssembly") return {"emscripten", "wasi"};
-  return Concrete();  // "all"
+  return Concrete();  // "all", and "native": everywhere, emulated on WebAssembly
 }
 
 VersionNeed DerivedSince(const Case& c, const RuleIndex& rules, const ModuleSurface& surface) {

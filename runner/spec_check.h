@@ -23,7 +23,7 @@ namespace sigconform {
 std::vector<std::string> ConcretePlatforms(const std::vector<std::string>& platforms);
 
 // The concrete platforms where a rule's availability word (AvailabilityWords()) holds: "all"
-// everywhere, "Unix" the five Unix words, "Linux" and "Linux >= 5.1" linux, "not macOS"
+// and "native" everywhere (native: emulated on WebAssembly, see emulation.h), "Unix" the five Unix words, "Linux" and "Linux >= 5.1" linux, "not macOS"
 // everywhere but darwin, "Windows" windows, "WebAssembly" emscripten and wasi.
 std::vector<std::string> AvailabilityPlatforms(const std::string& word);
 
