@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 
 #include "blocking.h"
 #include "errors.h"
@@ -290,9 +291,33 @@ Value GetAttribute(const std::string& name) {
   if (name == "Signals" || name == "Handlers" || name == "Sigmasks") {
     return Value::Object("EnumType", "<enum '" + name + "'>");
   }
-  if (name == "ItimerError") return Value::Object("type", "<class 'signal.ItimerError'>");
+  // CPython 3.10+ names the class itimer_error; signal.ItimerError is only its attribute name.
+  if (name == "ItimerError") return Value::Object("type", "<class 'signal.itimer_error'>");
   if (name == "struct_siginfo") return Value::Object("type", "<class 'signal.struct_siginfo'>");
   throw AttributeError("module 'signal' has no attribute '" + name + "'");
+}
+
+std::pair<std::string, std::string> NamesOf(const Value& v) {
+  if (v.kind == Value::Kind::kObject) {
+    for (const char* cls : {"Signals", "Handlers", "Sigmasks"}) {
+      if (v.text == std::string("<enum '") + cls + "'>") return {"signal", cls};
+    }
+    if (v.text == "<class 'signal.itimer_error'>") return {"signal", "itimer_error"};
+    if (v.text == "<class 'signal.struct_siginfo'>") return {"signal", "struct_siginfo"};
+  }
+  if (v.kind == Value::Kind::kCallable && v.callable->kind == Callable::Kind::kBuiltin) {
+    // signal.py wraps these in Python functions; the others are _signal's C functions.
+    static const std::set<std::string> wrapped = {"signal", "getsignal", "pthread_sigmask",
+                                                  "sigpending", "sigwait", "valid_signals"};
+    return {wrapped.count(v.callable->name) ? "signal" : "_signal", v.callable->name};
+  }
+  if (v.kind == Value::Kind::kCallable) return {"__main__", v.callable->name};
+  throw AttributeError("'" + v.TypeName() + "' object has no attribute '__name__'");
+}
+
+std::pair<std::string, std::string> ExceptionClassNames(const std::string& type_name) {
+  if (type_name == "ItimerError") return {"signal", "itimer_error"};
+  return {"builtins", type_name};
 }
 
 Value Call(const std::string& name, const std::vector<Value>& args, const Kwargs& kwargs) {

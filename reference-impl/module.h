@@ -29,6 +29,16 @@ Value GetAttribute(const std::string& name);
 // function raises propagates.
 Value Call(const std::string& name, const std::vector<Value>& args, const Kwargs& kwargs);
 
+// (obj.__module__, obj.__name__) as CPython 3.12 reports them for the module's objects: the
+// enum classes and the exception class ("signal"; ItimerError's class is named "itimer_error"),
+// the functions ("signal" for those signal.py defines in Python, "_signal" for the C ones).
+// AttributeError for anything without both (an enum member, an int).
+std::pair<std::string, std::string> NamesOf(const Value& v);
+
+// The (__module__, __name__) of an exception class by its public name: "builtins" and the
+// name for the built-in exceptions, ("signal", "itimer_error") for ItimerError.
+std::pair<std::string, std::string> ExceptionClassNames(const std::string& type_name);
+
 // Python truthiness of a value (for flag arguments).
 bool Truthy(const Value& v);
 

@@ -12,6 +12,7 @@
 #include "main_thread.h"
 #include "names.h"
 #include "stderr_note.h"
+#include "trip.h"
 
 namespace sigref {
 namespace {
@@ -55,6 +56,15 @@ void InitializeOnce() {
 void Initialize() {
   static std::once_flag once;
   std::call_once(once, InitializeOnce);
+}
+
+}  // namespace sigref
+
+namespace sigref {
+
+void AfterForkInChild() {
+  RecordMainThread();
+  ClearAllTripped();
 }
 
 }  // namespace sigref

@@ -15,6 +15,12 @@ namespace sigref {
 //    ignored SIGINT (nohup, a background job) keeps it ignored.
 void Initialize();
 
+// Call in a child right after fork(), before anything else runs there, as the interpreter does
+// after os.fork() (CPython's PyOS_AfterFork_Child): the calling thread becomes the main thread,
+// and the signals that tripped in the parent but whose handlers had not run yet are dropped,
+// so that a handler never runs in both processes for one signal.
+void AfterForkInChild();
+
 }  // namespace sigref
 
 #endif  // SIGREF_STARTUP_H_

@@ -41,6 +41,11 @@ bool ConsumeTripped(int signum) {
   return g_tripped[signum].exchange(0, std::memory_order_acq_rel) != 0;
 }
 
+void ClearAllTripped() {
+  g_any_tripped.store(false, std::memory_order_release);
+  for (auto& flag : g_tripped) flag.store(0, std::memory_order_release);
+}
+
 bool IsTripped(int signum) { return g_tripped[signum].load(std::memory_order_acquire) != 0; }
 
 }  // namespace sigref

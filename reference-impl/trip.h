@@ -20,6 +20,8 @@ void MarkAnyTripped();
 bool ConsumeTripped(int signum);
 // Reads the flag of `signum` without clearing it. May run in a signal handler.
 bool IsTripped(int signum);
+// Clears every flag: the tripped signals' handlers will not run. Safe-point code only.
+void ClearAllTripped();
 
 }  // namespace sigref
 

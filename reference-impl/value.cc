@@ -1,8 +1,11 @@
 #include "value.h"
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 #include "errors.h"
 
@@ -128,18 +131,74 @@ std::string Value::TypeName() const {
   return "object";
 }
 
+namespace {
+
+// Python's float repr: the fewest significant digits that read back as the same double; plain
+// notation for exponents from -4 to 15 (with ".0" for a whole number), scientific otherwise.
+std::string FloatRepr(double f) {
+  if (std::isnan(f)) return "nan";
+  if (std::isinf(f)) return f > 0 ? "inf" : "-inf";
+  char buffer[400];
+  int digits = 1;
+  for (; digits < 17; ++digits) {
+    std::snprintf(buffer, sizeof buffer, "%.*e", digits - 1, f);
+    if (std::strtod(buffer, nullptr) == f) break;
+  }
+  std::snprintf(buffer, sizeof buffer, "%.*e", digits - 1, f);
+  const int exponent = std::atoi(std::strchr(buffer, 'e') + 1);
+  if (exponent < -4 || exponent >= 16) return buffer;  // "1e+16", "1.5e-05", as Python
+  const int decimals = std::max(digits - 1 - exponent, 0);
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, f);
+  std::string out = buffer;
+  if (out.find('.') == std::string::npos) out += ".0";
+  return out;
+}
+
+// Python's repr of str or bytes: single quotes unless the text holds one and no double quote;
+// backslash escapes for the quote, the backslash and control bytes.
+std::string QuotedRepr(const std::string& text, bool bytes) {
+  const bool double_quotes =
+      text.find('\'') != std::string::npos && text.find('"') == std::string::npos;
+  const char quote = double_quotes ? '"' : '\'';
+  std::string out = bytes ? "b" : "";
+  out += quote;
+  for (unsigned char c : text) {
+    if (c == quote || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f || (bytes && c >= 0x80)) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + quote;
+}
+
+}  // namespace
+
+std::string Value::ToStr() const {
+  if (kind == Kind::kStr) return text;
+  if (kind == Kind::kEnum) return std::to_string(i);
+  return Repr();
+}
+
 std::string Value::Repr() const {
   switch (kind) {
     case Kind::kNone: return "None";
     case Kind::kBool: return b ? "True" : "False";
     case Kind::kInt: return std::to_string(i);
-    case Kind::kFloat: {
-      char buffer[64];
-      std::snprintf(buffer, sizeof buffer, "%.17g", f);
-      return buffer;
-    }
-    case Kind::kStr: return "'" + text + "'";
-    case Kind::kBytes: return "b'...'";
+    case Kind::kFloat: return FloatRepr(f);
+    case Kind::kStr: return QuotedRepr(text, false);
+    case Kind::kBytes: return QuotedRepr(text, true);
     case Kind::kEnum: return "<" + enum_name + "." + text + ": " + std::to_string(i) + ">";
     case Kind::kSet:
     case Kind::kTuple:
@@ -158,7 +217,13 @@ std::string Value::Repr() const {
         return "<built-in function " + callable->name + ">";
       }
       return "<function " + callable->name + ">";
-    case Kind::kStruct: return "<" + enum_name + ">";
+    case Kind::kStruct: {
+      std::string out = "signal." + enum_name + "(";
+      for (size_t n = 0; n < items.size(); ++n) {
+        out += (n > 0 ? ", " : "") + field_names[n] + "=" + items[n].Repr();
+      }
+      return out + ")";
+    }
     case Kind::kObject: return text;
   }
   return "<object>";

@@ -77,8 +77,13 @@ struct Value {
   bool IsSequence() const;
   // The Python type name of the value ("int", "Signals", "NoneType", "set", ...).
   std::string TypeName() const;
-  // A short Python-style repr, for messages and the `object` encoding.
+  // repr() as CPython 3.12 writes it for these values (floats shortest, strings and bytes
+  // quoted the way Python quotes them, members as "<Signals.SIGINT: 2>"); a callable's repr
+  // has no address ("<function h>").
   std::string Repr() const;
+  // str(): the repr, except for str itself (the text) and IntEnum members (their integer, as
+  // from Python 3.11 on).
+  std::string ToStr() const;
 };
 
 // Argument conversions with Python's errors, for functions that take C ints and doubles.

@@ -37,13 +37,15 @@ enum class FieldKind {
   kBool,
   kString,
   kThreadName,     // identifier naming a new thread
+  kForkName,       // identifier naming a forked child (same names as threads)
   kStartedThread,  // identifier naming a thread started earlier
   kIdentThread,    // "main" or a started thread
-  kSteps,          // the sub-steps of a thread
+  kSteps,          // the sub-steps of a thread or a forked child
   kExitCode,       // integer 0..255
   kStrings,        // a non-empty array of strings
   kAttributeName,  // an identifier naming a module attribute, NOT required by the case
   kEnumClass,      // "Signals", "Handlers" or "Sigmasks"
+  kTextForm,       // "str" or "repr"
 };
 
 // Every name a `bind` anywhere in these steps introduces; tolerant of malformed steps, since
@@ -99,6 +101,12 @@ class CaseValidator {
 
   // validate_handlers.cc
   void Handlers(const json& v, const std::string& path);
+  // Validates the sub-steps of a `thread` or `fork` step; returns what they bind that the
+  // starting scope did not have.
+  std::set<std::string> SubSteps(const json& step, const std::string& step_path,
+                                 const Scope& scope, bool fork);
+  // A step's `uncaught` flag.
+  void Uncaught(const json& v, const std::string& path);
   void HandlerRef(const json& v, const std::string& path);
 
   // validate_steps.cc: steps, actions and their fields, bindings, arguments.
@@ -128,7 +136,10 @@ class CaseValidator {
   std::set<std::string> operations_;
   std::set<std::string> handlers_;
   std::set<std::string> all_binds_;
-  std::set<std::string> threads_;
+  std::set<std::string> threads_;  // threads and forked children: names events may use
+  std::set<std::string> forks_;    // forked children only: not joinable
+  int thread_depth_ = 0;           // > 0 while validating the steps of a `thread`
+  size_t main_steps_ = 0;          // the number of steps of the main program
   std::set<std::string> step_paths_;  // every step's protocol path, for event timing keys
   std::map<std::string, std::set<std::string>> thread_binds_;
   // Uses of the module's surface (Case::uses); `alternatives_` counts the $not, $one_of and

@@ -48,6 +48,10 @@ std::vector<CatalogError> ValidateCase(const nlohmann::json& doc, const std::str
 // version can.
 std::string ActionSince(const std::string& action);
 
+// The platforms (case-language words) where the step action `action` can run ({"unix"} for
+// `fork`), or empty when it can run everywhere.
+std::vector<std::string> ActionPlatforms(const std::string& action);
+
 // ValidateCase on the text of a file. A JSON syntax error is reported with its line and
 // column, at json_path "".
 std::vector<CatalogError> ParseAndValidateCase(const std::string& text, const std::string& file,

@@ -149,6 +149,81 @@ TEST(Catalog, UntilClosesTheVersionsACaseCovers) {
   EXPECT_TRUE(HasError(Validate(doc), "/until", "must be after 'since' (3.3)"));
 }
 
+TEST(Catalog, UncaughtIsOnlyForTheLastStepOfTheMainProgram) {
+  json doc = Base();
+  doc["steps"] = json::parse(R"([{"do": "check"}, {"do": "kill", "sig": "@SIGINT", "uncaught": true}])");
+  doc["exit"] = {{"signal", "SIGINT"}};
+  Case c;
+  ASSERT_TRUE(Validate(doc, &c).empty()) << AllErrors(Validate(doc));
+  EXPECT_NE(std::find(c.operations.begin(), c.operations.end(), "uncaught"), c.operations.end());
+  doc["steps"][0]["uncaught"] = true;
+  EXPECT_TRUE(HasError(Validate(doc), "/steps/0/uncaught", "only the last step"));
+  doc["steps"] = json::parse(R"([{"do": "thread", "name": "t", "steps": [
+      {"do": "check", "uncaught": true}]}])");
+  EXPECT_TRUE(HasError(Validate(doc), "/steps/0/steps/0/uncaught", "only a step of the main"));
+}
+
+TEST(Catalog, ForkNamesAChildThatEventsMayNameButJoinMayNot) {
+  json doc = Base();
+  doc["steps"] = json::parse(R"([
+      {"do": "fork", "name": "kid", "bind": "pid", "steps": [{"do": "check", "bind": "inner"},
+                                                             {"do": "exit", "code": 3}]},
+      {"do": "waitpid", "pid": "$pid", "timeout": 10,
+       "expect": {"events": [{"handler": "h", "thread": "kid"}]}}])");
+  Case c;
+  ASSERT_TRUE(Validate(doc, &c).empty()) << AllErrors(Validate(doc));
+  EXPECT_NE(std::find(c.operations.begin(), c.operations.end(), "fork"), c.operations.end());
+  // What the child binds stays in the child; join and ident are for threads.
+  doc["steps"].push_back(json::parse(R"({"do": "check", "expect": {"returns": "$inner"}})"));
+  doc["steps"].push_back(json::parse(R"({"do": "join", "name": "kid", "timeout": 1})"));
+  doc["steps"].push_back(json::parse(R"({"do": "ident", "thread": "kid"})"));
+  const auto errors = Validate(doc);
+  EXPECT_TRUE(HasError(errors, "/steps/2/expect/returns", "'$inner' is not bound")) << AllErrors(errors);
+  EXPECT_TRUE(HasError(errors, "/steps/3/name", "is a forked child, not a thread")) << AllErrors(errors);
+  EXPECT_TRUE(HasError(errors, "/steps/4/thread", "is a forked child")) << AllErrors(errors);
+  // A thread may not fork; a thread and a child share one namespace.
+  doc["steps"] = json::parse(R"([{"do": "thread", "name": "t", "steps": [
+      {"do": "fork", "name": "kid", "steps": [{"do": "check"}]}]},
+      {"do": "fork", "name": "t", "steps": [{"do": "check"}]}])");
+  const auto more = Validate(doc);
+  EXPECT_TRUE(HasError(more, "/steps/0/steps/0", "cannot run in a thread")) << AllErrors(more);
+  EXPECT_TRUE(HasError(more, "/steps/1/name", "already the name")) << AllErrors(more);
+}
+
+TEST(Catalog, HandlerKindsAndAritiesAreFeaturesTheDriverMustList) {
+  json doc = Base();
+  doc["handlers"] = json::parse(R"({"m": {"kind": "method"}, "o": {"kind": "object", "arity": 1},
+                                    "f": {"kind": "function", "arity": 2}})");
+  Case c;
+  ASSERT_TRUE(Validate(doc, &c).empty()) << AllErrors(Validate(doc));
+  for (const char* feature : {"handler_method", "handler_object", "handler_arity"}) {
+    EXPECT_NE(std::find(c.operations.begin(), c.operations.end(), feature), c.operations.end())
+        << feature;
+  }
+  doc["handlers"] = json::parse(R"({"x": {"kind": "lambda", "arity": 5}})");
+  const auto errors = Validate(doc);
+  EXPECT_TRUE(HasError(errors, "/handlers/x/kind", "'lambda' is not one of")) << AllErrors(errors);
+  EXPECT_TRUE(HasError(errors, "/handlers/x/arity", "at most 4")) << AllErrors(errors);
+}
+
+TEST(Catalog, TextNamesFilesAndTheRaisedClass) {
+  json doc = Base();
+  doc["steps"] = json::parse(R"([
+      {"do": "text", "of": "@SIGINT", "form": "repr"},
+      {"do": "names_of", "of": "@ItimerError"},
+      {"do": "temp_file", "bind": "fd"},
+      {"do": "file_size", "fd": "$fd"},
+      {"call": "setitimer", "args": [-1, {"float": 1.0}],
+       "expect": {"raises": {"class": {"name": "itimer_error"}}}}])");
+  Case c;
+  ASSERT_TRUE(Validate(doc, &c).empty()) << AllErrors(Validate(doc));
+  doc["steps"][0]["form"] = "format";
+  doc["steps"][4]["expect"]["raises"]["class"] = json::object();
+  const auto errors = Validate(doc);
+  EXPECT_TRUE(HasError(errors, "/steps/0/form", "'format' is not one of")) << AllErrors(errors);
+  EXPECT_TRUE(HasError(errors, "/steps/4/expect/raises/class", "at least one")) << AllErrors(errors);
+}
+
 TEST(Catalog, BadCorpusEachMistakeIsReportedAtItsPath) {
   const fs::path dir = kTestdata + "/bad-cases";
   const json expected = json::parse(ReadFile(dir / "expected.json"));

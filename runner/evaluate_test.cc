@@ -566,5 +566,49 @@ TEST(DescribeWaitStatus, ExitCodesAndSignals) {
   EXPECT_EQ(DescribeWaitStatus(std::nullopt), "not reaped");
 }
 
+TEST(Evaluate, RaisesClassComparesTheRawModuleAndName) {
+  const Case c = Make(R"([{"call": "setitimer", "args": [-1, {"float": 1.0}],
+      "expect": {"raises": {"type": "ItimerError", "class": {"module": "signal", "name": "itimer_error"}}}}])");
+  json raised = Raised("0", "ItimerError", {"ItimerError", "OSError", "Exception", "BaseException"});
+  raised["exception"]["class"] = {{"module", "signal"}, {"name", "itimer_error"}};
+  EXPECT_EQ(Evaluate(c, Record({Start(), raised, Done()})).status, Status::kPass);
+  raised["exception"]["class"]["name"] = "ItimerError";
+  Result r = Evaluate(c, Record({Start(), raised, Done()}));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_NE(r.message.find("expected the class's __name__ to be 'itimer_error', got 'ItimerError'"),
+            std::string::npos) << r.message;
+  raised["exception"].erase("class");
+  r = Evaluate(c, Record({Start(), raised, Done()}));
+  EXPECT_NE(r.message.find("got none reported"), std::string::npos) << r.message;
+}
+
+TEST(Evaluate, ForkedChildStepsAreCheckedAndItsExitIsNotTheProcesss) {
+  const Case c = Make(R"([{"do": "fork", "name": "kid", "bind": "pid", "steps": [
+                             {"call": "getsignal", "args": ["@SIGUSR1"], "expect": {"returns": 0}},
+                             {"do": "exit", "code": 3}]},
+                          {"do": "waitpid", "pid": "$pid", "timeout": 5}])");
+  const std::vector<json> good = {Start(), Ok("0", 1234), Ok("0.0", 0, 0.1, 0.2, "kid"),
+                                  Ok("0.1", nullptr, 0.1, 0.2, "kid"),
+                                  Ok("1", {{"tuple", {"exited", 3}}}), Done()};
+  EXPECT_EQ(Evaluate(c, Record(good)).status, Status::kPass) << Evaluate(c, Record(good)).message;
+  // The child's steps must be observed like any other.
+  Result r = Evaluate(c, Record({Start(), Ok("0", 1234), Ok("1", nullptr), Done()}));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.step, "0.0");
+  // The child's `exit` does not excuse a missing done record.
+  std::vector<json> no_done = good;
+  no_done.pop_back();
+  EXPECT_EQ(Evaluate(c, Record(no_done)).status, Status::kError);
+}
+
+TEST(Evaluate, UncaughtLastStepNeedsNoDoneRecord) {
+  const Case c = Make(R"([{"do": "kill", "sig": "@SIGINT", "uncaught": true}])",
+                      {{"exit", {{"signal", "SIGINT"}}}});
+  const Result r = Evaluate(
+      c, Record({Start(), Raised("0", "KeyboardInterrupt", {"KeyboardInterrupt", "BaseException"})},
+                Killed(SIGINT)));
+  EXPECT_EQ(r.status, Status::kPass) << r.message;
+}
+
 }  // namespace
 }  // namespace sigconform

@@ -86,8 +86,10 @@ std::optional<Need> NeedOf(const SurfaceUse& u, const ModuleSurface& surface) {
     }
     case K::kAction: {
       const std::string since = ActionSince(u.name);
-      if (since.empty()) return std::nullopt;
-      return Need{since, "the action '" + u.name + "'", Concrete(), "do:" + u.name};
+      const std::vector<std::string> platforms = ActionPlatforms(u.name);
+      if (since.empty() && platforms.empty()) return std::nullopt;
+      return Need{since.empty() ? "3.0" : since, "the action '" + u.name + "'",
+                  ConcretePlatforms(platforms), "do:" + u.name};
     }
     case K::kProbe:
       return std::nullopt;

@@ -39,8 +39,8 @@ struct VersionNeed {
 // The derived `since` of a case: the highest `since` among the names it calls, names ("@NAME",
 // `requires`, {"builtin": ...}), matches (enums and their members), the parameters it passes
 // (by position or keyword), the signals the runner acts on for it, the step actions it uses
-// (ActionSince) and the rules it cites. Unknown names and rules are skipped (CheckAgainstSpec
-// reports them).
+// (ActionSince; ActionPlatforms bind the platforms likewise) and the rules it cites. Unknown
+// names and rules are skipped (CheckAgainstSpec reports them).
 VersionNeed DerivedSince(const Case& c, const RuleIndex& rules, const ModuleSurface& surface);
 
 // Every error of these cases against the spec, one per problem, each naming the case file and

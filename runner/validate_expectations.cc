@@ -51,9 +51,18 @@ void CaseValidator::Raises(const json& v, const std::string& path) {
     TypeError(v, path, "an exception type name or an object");
     return;
   }
-  Keys(v, path, {"type", "isa", "not_isa", "errno", "message_contains"}, {});
+  Keys(v, path, {"type", "isa", "not_isa", "errno", "message_contains", "class"}, {});
   if (v.empty()) {
-    Error(path, "expected at least one of 'type', 'isa', 'not_isa', 'errno', 'message_contains'");
+    Error(path, "expected at least one of 'type', 'isa', 'not_isa', 'errno', "
+                "'message_contains', 'class'");
+  }
+  if (auto it = v.find("class"); it != v.end() && IsObject(*it, Child(path, "class"))) {
+    const std::string cp = Child(path, "class");
+    Keys(*it, cp, {"module", "name"}, {});
+    if (it->empty()) Error(cp, "expected at least one of 'module', 'name'");
+    for (const char* key : {"module", "name"}) {
+      if (auto f = it->find(key); f != it->end()) IsString(*f, Child(cp, key));
+    }
   }
   if (auto it = v.find("type"); it != v.end()) {
     if (Identifier(*it, Child(path, "type"), "an exception type")) {

@@ -103,6 +103,7 @@ void CaseValidator::Top(const json& doc) {
   if (auto it = doc.find("handlers"); it != doc.end()) Handlers(*it, "/handlers");
   if (auto it = doc.find("parent"); it != doc.end()) Parent(*it, "/parent");
   if (auto it = doc.find("steps"); it != doc.end()) {
+    main_steps_ = it->is_array() ? it->size() : 0;
     Scope scope;
     Steps(*it, "/steps", &scope);
     case_.steps = *it;

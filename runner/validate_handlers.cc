@@ -20,7 +20,18 @@ void CaseValidator::Handlers(const json& v, const std::string& path) {
     const std::string p = Child(path, item.key());
     const json& h = item.value();
     if (!IsObject(h, p)) continue;
-    Keys(h, p, {"record", "write", "restore", "raise"}, {});
+    Keys(h, p, {"kind", "arity", "record", "write", "restore", "raise"}, {});
+    if (auto it = h.find("kind"); it != h.end() &&
+                                  OneOf(*it, Child(p, "kind"), {"function", "method", "object"})) {
+      if (*it != "function") operations_.insert("handler_" + it->get<std::string>());
+    }
+    if (auto it = h.find("arity"); it != h.end() && IntegerAtLeast(*it, Child(p, "arity"), 0)) {
+      if (it->get<double>() > 4) {
+        Error(Child(p, "arity"), "a handler takes at most 4 parameters here, got " + it->dump());
+      } else if (it->get<double>() != 2) {
+        operations_.insert("handler_arity");
+      }
+    }
     if (auto it = h.find("record"); it != h.end()) IsBool(*it, Child(p, "record"));
     if (auto it = h.find("write"); it != h.end()) {
       const std::string wp = Child(p, "write");

@@ -42,6 +42,11 @@ const std::vector<ActionSpec>& Actions() {
       {"write_stdout", {{"text", FieldKind::kString, true}, {"flush", FieldKind::kBool, false}}},
       {"exit", {{"code", FieldKind::kExitCode, true}}},
       {"thread", {{"name", FieldKind::kThreadName, true}, {"steps", FieldKind::kSteps, true}}},
+      {"fork", {{"name", FieldKind::kForkName, true}, {"steps", FieldKind::kSteps, true}}},
+      {"temp_file", {}},
+      {"file_size", {{"fd", FieldKind::kArg, true}}},
+      {"text", {{"of", FieldKind::kArg, true}, {"form", FieldKind::kTextForm, true}}},
+      {"names_of", {{"of", FieldKind::kArg, true}}},
       {"join", {{"name", FieldKind::kStartedThread, true},
                 {"timeout", FieldKind::kPositiveNumber, true}}},
       {"ident", {{"thread", FieldKind::kIdentThread, true}}},
@@ -67,6 +72,12 @@ std::string ActionSince(const std::string& action) {
   if (action == "audit_hook") return "3.8";  // sys.addaudithook
   if (action == "pidfd_open") return "3.9";  // os.pidfd_open
   return "";
+}
+
+std::vector<std::string> ActionPlatforms(const std::string& action) {
+  // A process that copies itself needs fork(2): no Windows, no WebAssembly.
+  if (action == "fork") return {"unix"};
+  return {};
 }
 
 // Every name a `bind` anywhere in these steps introduces; tolerant of malformed steps, since
@@ -120,8 +131,9 @@ void CaseValidator::Step(const json& s, const std::string& path, Scope* scope) {
     Error(path, "a step needs exactly one of 'call' or 'do'");
     return;
   }
+  if (auto it = s.find("uncaught"); it != s.end()) Uncaught(*it, path);
   if (has_call) {
-    Keys(s, path, {"call", "args", "kwargs", "bind", "expect", "note"}, {});
+    Keys(s, path, {"call", "args", "kwargs", "bind", "expect", "note", "uncaught"}, {});
     operations_.insert("call");
     std::string function;
     if (Identifier(s["call"], Child(path, "call"), "a function name")) {
@@ -177,7 +189,7 @@ void CaseValidator::Action(const json& s, const std::string& path, Scope* scope)
   }
   operations_.insert(name);
   Use(SurfaceUse::Kind::kAction, name, dp);
-  std::vector<std::string> allowed = {"do", "bind", "expect", "note"}, required;
+  std::vector<std::string> allowed = {"do", "bind", "expect", "note", "uncaught"}, required;
   for (const auto& f : spec->fields) {
     allowed.push_back(f.key);
     if (f.required) required.push_back(f.key);
@@ -216,6 +228,9 @@ void CaseValidator::Field(const json& v, const std::string& p, FieldKind kind, c
         Use(SurfaceUse::Kind::kProbe, v.get<std::string>(), p);
       }
       break;
+    case FieldKind::kTextForm:
+      OneOf(v, p, {"str", "repr"});
+      break;
     case FieldKind::kEnumClass:
       if (OneOf(v, p, {"Signals", "Handlers", "Sigmasks"})) {
         Use(SurfaceUse::Kind::kEnum, v.get<std::string>(), p);
@@ -232,26 +247,30 @@ void CaseValidator::Field(const json& v, const std::string& p, FieldKind kind, c
         Error(p, "an exit code is at most 255, got " + v.dump());
       }
       break;
-    case FieldKind::kThreadName: {
-      const bool named = Identifier(v, p, "a thread name");
+    case FieldKind::kThreadName:
+    case FieldKind::kForkName: {
+      const bool fork = kind == FieldKind::kForkName;
+      const bool named = Identifier(v, p, fork ? "a name for the child" : "a thread name");
       const std::string name = named ? v.get<std::string>() : std::string();
       if (!named) {
-        // Still validate the thread's steps below, under no name.
+        // Still validate the steps below, under no name.
       } else if (name == "main" || name == "other") {
         Error(p, "'" + name + "' is reserved for the driver's own threads; choose another "
-                              "thread name");
+                              "name");
       } else if (!threads_.insert(name).second) {
-        Error(p, "thread '" + name + "' is already started by an earlier step");
+        Error(p, "'" + name + "' is already the name of a thread or child started by an "
+                              "earlier step");
+      } else if (fork) {
+        forks_.insert(name);
       }
-      // Its steps see what the starting thread bound so far; what they bind becomes visible
-      // to the starting thread once it joins this one.
-      if (auto it = step.find("steps"); it != step.end()) {
-        Scope inner = *scope;
-        Steps(*it, Child(step_path, "steps"), &inner);
-        for (const auto& bound : inner.bound) {
-          if (named && !scope->bound.count(bound)) thread_binds_[name].insert(bound);
-        }
+      if (fork && thread_depth_ > 0) {
+        Error(step_path, "a 'fork' step cannot run in a thread: fork the main program (or a "
+                         "forked child) instead");
       }
+      // The steps see what the starting thread bound so far. What a thread binds becomes
+      // visible to the starting thread once it joins it; what a child binds stays in the child.
+      const std::set<std::string> bound = SubSteps(step, step_path, *scope, fork);
+      if (named && !fork) thread_binds_[name].insert(bound.begin(), bound.end());
       break;
     }
     case FieldKind::kSteps:
@@ -259,7 +278,10 @@ void CaseValidator::Field(const json& v, const std::string& p, FieldKind kind, c
     case FieldKind::kStartedThread:
       if (Identifier(v, p, "a thread name")) {
         const std::string name = v.get<std::string>();
-        if (!threads_.count(name)) {
+        if (forks_.count(name)) {
+          Error(p, "'" + name + "' is a forked child, not a thread: wait for it with "
+                                "'waitpid' on the pid its 'fork' step returned");
+        } else if (!threads_.count(name)) {
           Error(p, "thread '" + name + "' is not started by an earlier 'thread' step");
         } else {
           const auto& joined = thread_binds_[name];
@@ -270,12 +292,49 @@ void CaseValidator::Field(const json& v, const std::string& p, FieldKind kind, c
     case FieldKind::kIdentThread:
       if (Identifier(v, p, "a thread name")) {
         const std::string name = v.get<std::string>();
-        if (name != "main" && !threads_.count(name)) {
+        if (forks_.count(name)) {
+          Error(p, "'" + name + "' is a forked child, not a thread of this process");
+        } else if (name != "main" && !threads_.count(name)) {
           Error(p, "thread '" + name +
                        "' is not \"main\" nor started by an earlier 'thread' step");
         }
       }
       break;
+  }
+}
+
+std::set<std::string> CaseValidator::SubSteps(const json& step, const std::string& step_path,
+                                              const Scope& scope, bool fork) {
+  std::set<std::string> bound;
+  auto it = step.find("steps");
+  if (it == step.end()) return bound;
+  Scope inner = scope;
+  thread_depth_ += fork ? 0 : 1;
+  Steps(*it, Child(step_path, "steps"), &inner);
+  thread_depth_ -= fork ? 0 : 1;
+  for (const auto& name : inner.bound) {
+    if (!scope.bound.count(name)) bound.insert(name);
+  }
+  return bound;
+}
+
+// `uncaught`: the step's exception, if it raises one, escapes the program (spec/case-format.md).
+// Only the last step of the main program may say so: nothing runs after an uncaught exception.
+void CaseValidator::Uncaught(const json& v, const std::string& path) {
+  const std::string p = Child(path, "uncaught");
+  if (!IsBool(v, p) || !v.get<bool>()) return;
+  operations_.insert("uncaught");
+  const std::string prefix = "/steps/";
+  const bool main_level = path.rfind(prefix, 0) == 0 &&
+                          path.find('/', prefix.size()) == std::string::npos;
+  if (!main_level) {
+    Error(p, "only a step of the main program may let its exception escape: a thread or a "
+             "forked child has no program to end");
+    return;
+  }
+  if (std::stoul(path.substr(prefix.size())) + 1 != main_steps_) {
+    Error(p, "only the last step of the main program may let its exception escape: nothing "
+             "runs after it");
   }
 }
 

@@ -73,6 +73,15 @@ def platform_word():
 # The observation stream
 # --------------------------------------------------------------------------------------------
 
+class _Uncaught(BaseException):
+    """Raised once the record of a step marked `uncaught` is out: carries the step's exception
+    to main(), which raises it again outside everything, as nobody catching it would."""
+
+    def __init__(self, exc):
+        BaseException.__init__(self)
+        self.exc = exc
+
+
 class _CaseExit(BaseException):
     """Raised by the `exit` action once its step record is out; only the step loop's caller
     turns it into sys.exit, so that no guard on the way mistakes it for a case exception."""
@@ -119,6 +128,12 @@ class Stream(object):
         self.fd = fd
         self.dead = False  # set when the descriptor itself fails (reader gone, closed by the case)
         # Without a thread module no second thread can exist: a plain object is enough.
+        self._lock = _thread.allocate_lock() if _thread is not None else _NoLock()
+        self._local = _thread._local() if _thread is not None else _Plain()
+
+    def after_fork(self):
+        """In a child right after fork: only the forking thread exists, and the lock may have
+        been held by another thread of the parent at the fork. Start over with a fresh one."""
         self._lock = _thread.allocate_lock() if _thread is not None else _NoLock()
         self._local = _thread._local() if _thread is not None else _Plain()
 
@@ -264,7 +279,8 @@ def encode_exception(exc):
     return {"type": public_name(type(exc)),
             "mro": [public_name(c) for c in type(exc).__mro__ if c is not object],
             "errno": name,
-            "message": message}
+            "message": message,
+            "class": {"module": str(type(exc).__module__), "name": type(exc).__name__}}
 
 
 # --------------------------------------------------------------------------------------------
@@ -281,6 +297,7 @@ class Case(object):
         self.bindings = {}
         self.threads = {}   # case thread name -> threading.Thread
         self.threading = None  # the threading module, once a `thread` step has imported it
+        self.process_name = "main"  # the name records give this process's main thread
         self.children = {}  # pid -> subprocess.Popen, for `spawn` and `waitpid`
         # Handler events so far. list.append is atomic, so handlers (main thread) and `wait`
         # in any thread share it without a lock a handler could deadlock on.
@@ -296,7 +313,7 @@ class Case(object):
         """The current thread as records name it: "main", its case name, or "other"."""
         ident = _thread.get_ident() if _thread is not None else None
         if ident == MAIN_IDENT:
-            return "main"
+            return self.process_name  # a forked child's main thread carries the child's name
         if self.threading is not None:  # compare thread objects: idents can be reused
             current = self.threading.current_thread()
             for name, th in list(self.threads.items()):
@@ -307,7 +324,32 @@ class Case(object):
     # ---- handlers ------------------------------------------------------------------------
 
     def make_handler(self, name, decl):
-        """A real Python function doing what the declaration says, in the spec's order:
+        """The callable a declaration asks for (spec/case-format.md, "Handlers"), made once so
+        that its identity holds: a function, a bound method taken once from an object made for
+        it, or an object whose class defines __call__. With the usual two parameters it does
+        what the declaration says; with any other arity, calling it as a handler raises
+        TypeError before anything runs, as the language does."""
+        body = self.make_handler_body(name, decl)
+        arity = decl.get("arity", 2)
+        kind = decl.get("kind", "function")
+        params = ", ".join("p%d" % n for n in range(arity))
+        # The callable's own parameters, so that a wrong count fails as Python fails it.
+        namespace = {"body": body}
+        if kind == "function":
+            exec("def handler(%s):\n    return body(%s)" % (params, params), namespace)
+            fn = namespace["handler"]
+            fn.__name__ = "sigconform_handler_" + name
+            return fn
+        self_params = "self" + (", " + params if params else "")
+        exec("def method(%s):\n    return body(%s)" % (self_params, params), namespace)
+        if kind == "method":
+            holder = type("SigconformHolder_" + name, (object,), {"handle": namespace["method"]})
+            return holder().handle  # taken once: every later use is this very object
+        cls = type("SigconformCallable_" + name, (object,), {"__call__": namespace["method"]})
+        return cls()
+
+    def make_handler_body(self, name, decl):
+        """A function of (signum, frame) doing what the declaration says, in the spec's order:
         record, write, restore, raise."""
         record = decl.get("record", True)
         write = decl.get("write")
@@ -332,7 +374,6 @@ class Case(object):
             if raise_name is not None:
                 raise getattr(builtins, raise_name)("raised by handler %r" % name)
 
-        handler.__name__ = "sigconform_handler_" + name
         return handler
 
     # ---- arguments -----------------------------------------------------------------------
@@ -491,6 +532,41 @@ class Case(object):
         self.threads[name] = th
         th.start()
 
+    def cmd_fork(self, step, path, thread):
+        pid = os.fork()
+        if pid:
+            return pid
+        # The child: it runs the steps under the child's name, then ends without running the
+        # parent's clean-up or flushing the buffers it inherited (os._exit).
+        code = 0
+        try:
+            self.stream.after_fork()
+            self.process_name = step["name"]
+            self.run_steps(step["steps"], path + ".", step["name"])
+        except _CaseExit as request:
+            code = request.code
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+
+    def cmd_temp_file(self, step, path, thread):
+        import tempfile
+        fd, name = tempfile.mkstemp(prefix="sigconform-")
+        os.unlink(name)  # nothing is left behind, whatever happens to the case
+        return fd
+
+    def cmd_file_size(self, step, path, thread):
+        return os.fstat(self.arg(step["fd"])).st_size
+
+    def cmd_text(self, step, path, thread):
+        of = self.arg(step["of"])
+        return repr(of) if step["form"] == "repr" else str(of)
+
+    def cmd_names_of(self, step, path, thread):
+        of = self.arg(step["of"])
+        return (of.__module__, of.__name__)
+
     def cmd_join(self, step, path, thread):
         th = self.threads[step["name"]]
         th.join(step["timeout"])
@@ -533,7 +609,7 @@ class Case(object):
         pid = self.arg(step["pid"])
         child = self.children.get(pid)
         if child is None:
-            raise ChildProcessError(errno.ECHILD, "no child %r started by spawn" % (pid,))
+            return self.wait_forked(pid, step["timeout"])
         import subprocess  # imported by the spawn that made the child
         try:
             code = child.wait(step["timeout"])
@@ -542,6 +618,19 @@ class Case(object):
         if code < 0:
             return ("signaled", signal.Signals(-code))
         return ("exited", code)
+
+    def wait_forked(self, pid, timeout):
+        """waitpid for a child a `fork` step made: polls, so that handlers run meanwhile."""
+        deadline = time.monotonic() + timeout
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)  # ChildProcessError for a stranger
+            if done:
+                if os.WIFSIGNALED(status):
+                    return ("signaled", signal.Signals(os.WTERMSIG(status)))
+                return ("exited", os.WEXITSTATUS(status))
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(0.001)
 
     def cmd_fill(self, step, path, thread):
         # Writes until the (non-blocking) descriptor would block; returns the bytes written.
@@ -629,6 +718,8 @@ class Case(object):
         except BaseException as exc:  # KeyboardInterrupt and SystemExit included
             exit_request = None
             outcome = {"ok": False, "exception": encode_exception(exc)}
+            if step.get("uncaught"):
+                exit_request = _Uncaught(exc)
         t1 = now()
         self.stream.emit("step", path=path, thread=thread, t0=t0, t1=t1, **outcome)
         if exit_request is not None:
@@ -638,7 +729,7 @@ class Case(object):
         for index, step in enumerate(steps):
             try:
                 self.run_step(step, prefix + str(index), thread)
-            except _CaseExit:
+            except (_CaseExit, _Uncaught):
                 raise
             except BaseException as exc:  # surfaced between steps or while emitting
                 self.stray(exc, thread)
@@ -682,6 +773,10 @@ class Case(object):
 # Every action this file implements: `call` and each cmd_<do>.
 ACTIONS = ["call"] + sorted(n[len("cmd_"):] for n in dir(Case)
                             if n.startswith("cmd_") and n != "cmd_call")
+
+# Features of the case language that are not actions (spec/driver-protocol.md, "describe"):
+# listed in `operations` beside the actions; each works wherever the driver runs at all.
+FEATURES = ["uncaught", "handler_method", "handler_object", "handler_arity"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -773,6 +868,8 @@ PROBES = {
     "native_busy": _probe_native_busy,
     "stdout_to_devnull": _probe_stdout_to_devnull,
     "ident": lambda: _thread is not None,
+    "fork": lambda: _probe_processes() and hasattr(os, "fork"),
+    "temp_file": lambda: __import__("tempfile") is not None,
 }
 
 
@@ -794,7 +891,7 @@ def working_operations(unavailable=()):
             if not works[probe]:
                 continue
         result.append(action)
-    return result
+    return result + [f for f in FEATURES if f not in unavailable]
 
 
 # --------------------------------------------------------------------------------------------
@@ -864,10 +961,17 @@ def main(argv, obs_fd=None, program=None, unavailable=(), extra=None, start_fiel
     else:
         program = read_program(argv)
     case = Case(program, stream, start_fields)
+    escaping = None
     try:
         case.run()
     except _CaseExit as request:
         sys.exit(request.code)  # Python's normal shutdown follows, flush of stdout included
+    except _Uncaught as uncaught:
+        escaping = uncaught.exc
+    if escaping is not None:
+        # Outside every handler, so that the language ends the program exactly as for an
+        # exception nobody caught (for KeyboardInterrupt, 3.8+ dies by SIGINT).
+        raise escaping
 
 
 if __name__ == "__main__":

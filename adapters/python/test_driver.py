@@ -183,6 +183,9 @@ def _spec_actions():
 
 ALL_ACTIONS = _spec_actions()
 
+# The case language's features that are not actions, as describe lists them.
+FEATURES = ["uncaught", "handler_method", "handler_object", "handler_arity"]
+
 
 def test_describe_reports_the_interpreter(interp):
     run = run_driver(interp, ["describe"])
@@ -202,13 +205,14 @@ def test_describe_reports_the_interpreter(interp):
     assert rec["executable"] == truth[4]
     assert rec["names"] == truth[5]
     assert {"SIGINT", "signal", "Signals", "ItimerError"} <= set(rec["names"])
-    # Every action works on Linux, except those whose function this interpreter lacks.
+    # Every action works on Linux, except those whose function this interpreter lacks; every
+    # feature of the language that is not an action is listed too.
     lacking = set()
     if not truth[6]:
         lacking.add("pidfd_open")
     if not truth[7]:
         lacking.add("audit_hook")
-    assert sorted(rec["operations"]) == sorted(set(ALL_ACTIONS) - lacking)
+    assert sorted(rec["operations"]) == sorted((set(ALL_ACTIONS) - lacking) | set(FEATURES))
     assert isinstance(rec["t"], float) and rec["t"] >= 0
 
 
@@ -578,6 +582,113 @@ def test_raising_handler_is_attributed_to_the_kill_step(interp):
     assert value_of(run, "2") is None
     assert [r["ev"] for r in run.records if r["ev"] == "stray"] == []
     assert len(handler_records(run)) == 1  # record defaults to true
+
+
+def _version(interp):
+    return tuple(ask(interp, "list(sys.version_info[:2])"))
+
+
+def test_uncaught_keyboard_interrupt_ends_the_process_as_python_does(interp):
+    # The handler is default_int_handler: the kill step raises KeyboardInterrupt, which the
+    # step lets escape. CPython 3.8+ then dies by SIGINT; older versions exit with status 1.
+    run = run_case(interp, [{"do": "check"},
+                            {"do": "kill", "sig": "@SIGINT", "uncaught": True}])
+    assert exception_of(run, "1")["type"] == "KeyboardInterrupt"
+    assert "done" not in [r["ev"] for r in run.records]
+    assert b"KeyboardInterrupt" in run.stderr
+    if _version(interp) >= (3, 8):
+        assert run.returncode == -signal.SIGINT
+    else:
+        assert run.returncode == 1
+
+
+def test_uncaught_exception_exits_1_and_a_step_that_returns_goes_on(interp):
+    run = run_case(interp, [{"call": "signal", "args": [4242, "@SIG_IGN"], "uncaught": True}])
+    assert exception_of(run, "0")["type"] == "ValueError"
+    assert run.returncode == 1 and b"ValueError" in run.stderr
+    run = run_case(interp, [{"call": "getsignal", "args": ["@SIGUSR1"], "uncaught": True}])
+    assert run.returncode == 0 and run.records[-1]["ev"] == "done"
+
+
+def test_forked_child_reports_on_the_same_stream_under_its_name(interp):
+    run = run_case(interp, [
+        {"call": "signal", "args": ["@SIGUSR1", {"handler": "h"}]},
+        {"call": "pthread_sigmask", "args": ["@SIG_BLOCK", ["@SIGUSR2"]]},
+        {"do": "fork", "name": "kid", "bind": "pid", "steps": [
+            {"call": "getsignal", "args": ["@SIGUSR1"]},
+            {"call": "pthread_sigmask", "args": ["@SIG_BLOCK", []]},
+            {"do": "kill", "sig": "@SIGUSR1"},
+            {"do": "exit", "code": 7}]},
+        {"do": "waitpid", "pid": "$pid", "timeout": 60}],
+        handlers={"h": {}})
+    steps = step_records(run)
+    assert steps["2.0"]["thread"] == "kid" and steps["2.0"]["value"] == {"handler": "h"}
+    assert steps["2.1"]["value"] == {"set": [sig("SIGUSR2", signal.SIGUSR2)]}
+    events = [r for r in run.records if r["ev"] == "handler"]
+    assert [(e["thread"], e["signame"]) for e in events] == [("kid", "SIGUSR1")]
+    assert value_of(run, "3") == {"tuple": ["exited", 7]}
+    assert isinstance(value_of(run, "2"), int) and value_of(run, "2") != run.pid
+    assert run.returncode == 0 and run.records[-1]["ev"] == "done"
+
+
+def test_temp_file_past_the_size_limit_fails_with_efbig_when_sigxfsz_is_ignored(interp):
+    program = {"protocol": 1, "case": "test/case", "steps": [
+        {"do": "temp_file", "bind": "fd"},
+        {"do": "write", "fd": "$fd", "data": {"bytes": "00" * 3000}},
+        {"do": "write", "fd": "$fd", "data": {"bytes": "00"}},
+        {"do": "file_size", "fd": "$fd"}]}
+    import resource
+    old = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (2048, old[1]))  # inherited by the driver
+    try:
+        run = run_driver(interp, ["run"], program)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, old)
+    assert value_of(run, "1") == 2048  # a partial write up to the limit
+    exc = exception_of(run, "2")
+    assert exc["errno"] == "EFBIG" and exc["type"] == "OSError"
+    assert value_of(run, "3") == 2048
+
+
+def test_text_forms_and_raw_names(interp):
+    run = run_case(interp, [
+        {"do": "text", "of": "@SIGINT", "form": "repr"},
+        {"do": "text", "of": "@SIGINT", "form": "str"},
+        {"do": "names_of", "of": "@ItimerError"},
+        {"do": "names_of", "of": "@SIGINT"},
+        {"call": "setitimer", "args": [-5, {"float": 1.0}]}])
+    truth = ask(interp, "[repr(signal.SIGINT), str(signal.SIGINT), signal.ItimerError.__module__,"
+                        " signal.ItimerError.__name__]")
+    assert value_of(run, "0") == truth[0] == "<Signals.SIGINT: 2>"
+    assert value_of(run, "1") == truth[1]
+    assert value_of(run, "2") == {"tuple": truth[2:]}
+    assert exception_of(run, "3")["type"] == "AttributeError"
+    exc = exception_of(run, "4")
+    assert exc["type"] == "ItimerError"
+    assert exc["class"] == {"module": truth[2], "name": truth[3]}
+
+
+@pytest.mark.parametrize("kind", ["function", "method", "object"])
+def test_any_callable_is_installed_and_read_back_by_identity(interp, kind):
+    run = run_case(interp, [
+        {"call": "signal", "args": ["@SIGUSR1", {"handler": "h"}]},
+        {"call": "getsignal", "args": ["@SIGUSR1"]},
+        {"do": "kill", "sig": "@SIGUSR1"},
+        {"do": "wait", "events": 1, "timeout": 30}],
+        handlers={"h": {"kind": kind}})
+    assert value_of(run, "1") == {"handler": "h"}
+    events = [r for r in run.records if r["ev"] == "handler"]
+    assert len(events) == 1 and events[0]["frame"] == "frame"
+
+
+@pytest.mark.parametrize("kind", ["function", "method", "object"])
+def test_handler_of_the_wrong_arity_raises_type_error_where_it_runs(interp, kind):
+    run = run_case(interp, [
+        {"call": "signal", "args": ["@SIGUSR1", {"handler": "h"}]},
+        {"do": "kill", "sig": "@SIGUSR1"}],
+        handlers={"h": {"kind": kind, "arity": 1}})
+    assert exception_of(run, "1")["type"] == "TypeError"
+    assert [r for r in run.records if r["ev"] == "handler"] == []
 
 
 def test_handler_writes_then_restores(interp):

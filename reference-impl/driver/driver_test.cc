@@ -2,6 +2,7 @@
 // observations on fd 3), and checks the records.
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@ using json = nlohmann::json;
 struct Parent {
   bool ignore_sigint = false;
   bool broken_stdout = false;
+  long file_size_limit = -1;  // RLIMIT_FSIZE; -1 leaves it as it is
   std::vector<std::string> env;  // "NAME=value" added to the environment.
 };
 
@@ -61,6 +63,12 @@ DriverRun RunDriver(const json& program, const Parent& parent = {}) {
     // Child: only async-signal-safe calls until exec.
     if (parent.ignore_sigint) signal(SIGINT, SIG_IGN);
     else signal(SIGINT, SIG_DFL);
+    if (parent.file_size_limit >= 0) {
+      struct rlimit limit;
+      getrlimit(RLIMIT_FSIZE, &limit);
+      limit.rlim_cur = static_cast<rlim_t>(parent.file_size_limit);
+      setrlimit(RLIMIT_FSIZE, &limit);
+    }
     dup2(obs[1], 3);
     dup2(err[1], 2);
     if (parent.broken_stdout) close(out[0]);
@@ -178,8 +186,10 @@ TEST(Driver, EncodesExceptionsWithMroAndErrno) {
             json({{"type", "ItimerError"},
                   {"mro", {"ItimerError", "OSError", "Exception", "BaseException"}},
                   {"errno", "EINVAL"},
-                  {"message", "[Errno 22] Invalid argument"}}));
+                  {"message", "[Errno 22] Invalid argument"},
+                  {"class", {{"module", "signal"}, {"name", "itimer_error"}}}}));
   EXPECT_EQ(steps[1]["exception"]["type"], "NameError");
+  EXPECT_EQ(steps[1]["exception"]["class"], json({{"module", "builtins"}, {"name", "NameError"}}));
   EXPECT_EQ(steps[1]["exception"]["errno"], nullptr);
   EXPECT_EQ(steps[2]["exception"]["type"], "AttributeError");
   EXPECT_EQ(steps[3]["exception"]["type"], "NotImplementedError");
@@ -437,6 +447,112 @@ TEST(Driver, ProcessActionsAuditHookAndQueuedRequest) {
   EXPECT_EQ(requests[0]["queue"], true);
 }
 
+// The record of the step at `path`.
+json StepAt(const DriverRun& run, const std::string& path) {
+  for (const json& r : Of(run, "step")) {
+    if (r["path"] == path) return r;
+  }
+  ADD_FAILURE() << "no record for step " << path;
+  return json::object();
+}
+
+TEST(Driver, UncaughtKeyboardInterruptDiesBySigint) {
+  DriverRun run = RunDriver(
+      Program({{{"do", "kill"}, {"sig", "@SIGINT"}, {"uncaught", true}}}));
+  EXPECT_EQ(StepAt(run, "0")["exception"]["type"], "KeyboardInterrupt");
+  EXPECT_TRUE(Of(run, "done").empty());
+  ASSERT_TRUE(WIFSIGNALED(run.status));
+  EXPECT_EQ(WTERMSIG(run.status), SIGINT);
+  EXPECT_NE(run.stderr_text.find("KeyboardInterrupt"), std::string::npos);
+}
+
+TEST(Driver, UncaughtExceptionExitsOneAndAReturningStepGoesOn) {
+  DriverRun run = RunDriver(Program(
+      {{{"call", "signal"}, {"args", {4242, "@SIG_IGN"}}, {"uncaught", true}}}));
+  EXPECT_EQ(StepAt(run, "0")["exception"]["type"], "ValueError");
+  ASSERT_TRUE(WIFEXITED(run.status));
+  EXPECT_EQ(WEXITSTATUS(run.status), 1);
+  EXPECT_NE(run.stderr_text.find("ValueError"), std::string::npos);
+  run = RunDriver(Program({{{"call", "getsignal"}, {"args", {"@SIGUSR1"}}, {"uncaught", true}}}));
+  EXPECT_EQ(WEXITSTATUS(run.status), 0);
+  EXPECT_EQ(Of(run, "done").size(), 1u);
+}
+
+TEST(Driver, ForkedChildKeepsHandlerAndMaskAndReportsUnderItsName) {
+  DriverRun run = RunDriver(Program(
+      json::parse(R"([
+        {"call": "signal", "args": ["@SIGUSR1", {"handler": "h"}]},
+        {"call": "pthread_sigmask", "args": ["@SIG_BLOCK", ["@SIGUSR2"]]},
+        {"do": "kill", "sig": "@SIGUSR2"},
+        {"do": "fork", "name": "kid", "bind": "pid", "steps": [
+          {"call": "getsignal", "args": ["@SIGUSR1"]},
+          {"call": "pthread_sigmask", "args": ["@SIG_BLOCK", []]},
+          {"call": "sigpending"},
+          {"do": "kill", "sig": "@SIGUSR1"},
+          {"do": "exit", "code": 7}]},
+        {"do": "waitpid", "pid": "$pid", "timeout": 60},
+        {"call": "sigpending"}])"),
+      {{"h", json::object()}}));
+  EXPECT_EQ(StepAt(run, "3.0")["thread"], "kid");
+  EXPECT_EQ(StepAt(run, "3.0")["value"], json({{"handler", "h"}}));
+  EXPECT_EQ(StepAt(run, "3.1")["value"]["set"].size(), 1u);
+  EXPECT_EQ(StepAt(run, "3.2")["value"], json({{"set", json::array()}}));  // pending is lost
+  const std::vector<json> handlers = Of(run, "handler");
+  ASSERT_EQ(handlers.size(), 1u);
+  EXPECT_EQ(handlers[0]["thread"], "kid");
+  EXPECT_EQ(StepAt(run, "4")["value"], json({{"tuple", {"exited", 7}}}));
+  EXPECT_EQ(StepAt(run, "5")["value"]["set"].size(), 1u);  // the parent's stays pending
+  EXPECT_EQ(WEXITSTATUS(run.status), 0);
+}
+
+TEST(Driver, TempFilePastTheSizeLimitFailsWithEfbig) {
+  Parent parent;
+  parent.file_size_limit = 2048;
+  DriverRun run = RunDriver(
+      Program(json::parse(R"([
+        {"do": "temp_file", "bind": "fd"},
+        {"do": "write", "fd": "$fd", "data": {"bytes": ")" + std::string(6000, '0') + R"("}},
+        {"do": "write", "fd": "$fd", "data": {"bytes": "00"}},
+        {"do": "file_size", "fd": "$fd"}])")),
+      parent);
+  EXPECT_EQ(StepAt(run, "1")["value"], 2048);
+  EXPECT_EQ(StepAt(run, "2")["exception"]["errno"], "EFBIG");
+  EXPECT_EQ(StepAt(run, "3")["value"], 2048);
+}
+
+TEST(Driver, TextFormsRawNamesAndExceptionClass) {
+  DriverRun run = RunDriver(Program(json::parse(R"([
+      {"do": "text", "of": "@SIGINT", "form": "repr"},
+      {"do": "text", "of": "@SIGINT", "form": "str"},
+      {"do": "text", "of": {"float": 100.0}, "form": "repr"},
+      {"do": "text", "of": "it's", "form": "repr"},
+      {"do": "names_of", "of": "@ItimerError"},
+      {"do": "names_of", "of": "@SIGINT"},
+      {"do": "names_of", "of": "@alarm"},
+      {"call": "setitimer", "args": [-5, {"float": 1.0}]}])")));
+  EXPECT_EQ(StepAt(run, "0")["value"], "<Signals.SIGINT: 2>");
+  EXPECT_EQ(StepAt(run, "1")["value"], "2");
+  EXPECT_EQ(StepAt(run, "2")["value"], "100.0");
+  EXPECT_EQ(StepAt(run, "3")["value"], "\"it's\"");
+  EXPECT_EQ(StepAt(run, "4")["value"], json({{"tuple", {"signal", "itimer_error"}}}));
+  EXPECT_EQ(StepAt(run, "5")["exception"]["type"], "AttributeError");
+  EXPECT_EQ(StepAt(run, "6")["value"], json({{"tuple", {"_signal", "alarm"}}}));
+  EXPECT_EQ(StepAt(run, "7")["exception"]["class"],
+            json({{"module", "signal"}, {"name", "itimer_error"}}));
+}
+
+TEST(Driver, HandlerOfTheWrongArityRaisesTypeErrorWhereItRuns) {
+  DriverRun run = RunDriver(Program(
+      json::parse(R"([
+        {"call": "signal", "args": ["@SIGUSR1", {"handler": "h"}]},
+        {"call": "getsignal", "args": ["@SIGUSR1"]},
+        {"do": "kill", "sig": "@SIGUSR1"}])"),
+      {{"h", {{"kind", "method"}, {"arity", 1}}}}));
+  EXPECT_EQ(StepAt(run, "1")["value"], json({{"handler", "h"}}));
+  EXPECT_EQ(StepAt(run, "2")["exception"]["type"], "TypeError");
+  EXPECT_TRUE(Of(run, "handler").empty());
+}
+
 TEST(Driver, DescribeListsNamesAndOperations) {
   int obs[2];
   ASSERT_EQ(pipe(obs), 0);
@@ -463,6 +579,10 @@ TEST(Driver, DescribeListsNamesAndOperations) {
   EXPECT_NE(std::find(names.begin(), names.end(), "pidfd_send_signal"), names.end());
   const auto ops = d["operations"].get<std::vector<std::string>>();
   EXPECT_NE(std::find(ops.begin(), ops.end(), "burn_cpu"), ops.end());
+  for (const char* feature : {"fork", "uncaught", "handler_method", "handler_object",
+                              "handler_arity", "text", "names_of", "temp_file"}) {
+    EXPECT_NE(std::find(ops.begin(), ops.end(), feature), ops.end()) << feature;
+  }
 }
 
 }  // namespace

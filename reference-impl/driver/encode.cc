@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "module.h"
+
 namespace sigref_driver {
 
 using sigref::Value;
@@ -96,6 +98,8 @@ json EncodeException(const sigref::BaseException& e) {
   std::optional<std::string> name = errnum ? sigref::ErrnoName(*errnum) : std::nullopt;
   out["errno"] = name ? json(*name) : json(nullptr);
   out["message"] = e.Message();
+  const auto [class_module, class_name] = sigref::ExceptionClassNames(e.TypeName());
+  out["class"] = {{"module", class_module}, {"name", class_name}};
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <new>
 #include <string>
 
 namespace sigref_driver {
@@ -41,6 +42,16 @@ void ObsStream::Emit(nlohmann::json record) {
     data += n;
     left -= static_cast<size_t>(n);
   }
+}
+
+}  // namespace sigref_driver
+
+namespace sigref_driver {
+
+void ObsStream::ResetAfterFork() {
+  // The old mutex may be locked by a thread that does not exist in this process: it is
+  // abandoned, never unlocked nor destroyed, and a fresh one takes its place.
+  new (&mutex_) std::mutex();
 }
 
 }  // namespace sigref_driver

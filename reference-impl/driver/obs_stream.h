@@ -22,6 +22,10 @@ class ObsStream {
   // Seconds since construction on the monotonic clock (for t0/t1 of steps).
   double Now() const;
 
+  // In a child right after fork(): only the forking thread exists there, so the mutex is made
+  // anew in case another thread of the parent held it at the fork (it would never be freed).
+  void ResetAfterFork();
+
  private:
   int fd_;            // Where records go.
   double start_;      // CLOCK_MONOTONIC at construction, in seconds.

@@ -1,12 +1,15 @@
 #include "program.h"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <vector>
 
@@ -21,6 +24,8 @@
 #include "safe_point.h"
 #include "selector.h"
 #include "sending.h"
+#include "startup.h"
+#include "stderr_note.h"
 
 namespace sigref_driver {
 
@@ -138,7 +143,10 @@ const std::vector<std::string>& SupportedOperations() {
       "pipe",  "socketpair",   "close",        "read", "write",    "set_blocking",
       "write_stdout", "stdout_to_devnull", "exit", "thread", "join", "ident", "check",
       "process_info", "audit_hook", "pidfd_open", "spawn", "waitpid",
-      "select", "native_busy", "fill", "attribute", "members"};
+      "select", "native_busy", "fill", "attribute", "members", "fork", "temp_file",
+      "file_size", "text", "names_of",
+      // Features of the case language that are not actions.
+      "uncaught", "handler_method", "handler_object", "handler_arity"};
   return operations;
 }
 
@@ -166,6 +174,7 @@ void Program::Run() {
 }
 
 void Program::Finish(int code) {
+  if (forked_child_) _exit(code);  // os._exit: the child's copy of the buffers is dropped
   const bool flushed = out_.FlushAtExit();
   // _exit: threads of the case may still run, and static destructors must not race them.
   _exit(flushed ? code : 120);
@@ -206,11 +215,56 @@ bool Program::RunStep(const json& step, const std::string& path) {
   record["t0"] = t0;
   record["t1"] = obs_.Now();
   obs_.Emit(record);
+  if (record["ok"] == false && step.value("uncaught", false)) EscapeUncaught(record["exception"]);
   if (step.value("do", "") == "exit" && record["ok"] == true) {
     if (sigref::IsMainThread()) Finish(step.value("code", 0));
     return false;  // sys.exit in a thread ends only that thread.
   }
   return true;
+}
+
+void Program::EscapeUncaught(const json& exception) {
+  const std::string type = exception.value("type", "Exception");
+  const std::string message = exception.value("message", "");
+  sigref::WriteStderr("Traceback (most recent call last):\n  File \"<sigconform case>\", line 1, "
+                      "in <module>\n" + type + (message.empty() ? "" : ": " + message) + "\n");
+  const bool flushed = out_.FlushAtExit();
+  if (type == "KeyboardInterrupt") {
+    // The interpreter's last act for an uncaught KeyboardInterrupt (3.8+): die by SIGINT, with
+    // its default action, so that a shell sees how the program ended.
+    struct sigaction action {};
+    action.sa_handler = SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    (void)sigaction(SIGINT, &action, nullptr);
+    (void)kill(getpid(), SIGINT);
+    _exit(128 + SIGINT);  // SIGINT was blocked: the status the interpreter falls back to
+  }
+  _exit(flushed ? 1 : 120);
+}
+
+Value Program::DoFork(const json& step, const std::string& path) {
+  const std::string name = step["name"].get<std::string>();
+  const json steps = step["steps"];
+  const pid_t pid = fork();
+  if (pid < 0) sigref::ThrowOSError(errno);
+  if (pid > 0) return Value::Int(pid);
+  // The child: only this thread exists here.
+  sigref::AfterForkInChild();
+  obs_.ResetAfterFork();
+  forked_child_ = true;
+  t_thread_name = name;
+  RunSteps(steps, path);  // an `exit` step ends the child inside
+  _exit(0);
+}
+
+Value Program::DoTempFile() {
+  const char* dir = std::getenv("TMPDIR");
+  std::string path = std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") +
+                     "/sigconform-XXXXXX";
+  const int fd = mkostemp(path.data(), O_CLOEXEC);
+  if (fd < 0) sigref::ThrowOSError(errno);
+  (void)unlink(path.c_str());  // nothing is left behind, whatever happens to the case
+  return Value::Int(fd);
 }
 
 Value Program::Act(const json& step, const std::string& path) {
@@ -294,6 +348,21 @@ Value Program::Act(const json& step, const std::string& path) {
   }
   if (action == "exit") return Value::None();  // RunStep ends the process after the record.
   if (action == "thread") return DoThread(step, path);
+  if (action == "fork") return DoFork(step, path);
+  if (action == "temp_file") return DoTempFile();
+  if (action == "file_size") {
+    struct stat st;
+    if (fstat(sigref::ToCInt(Resolve(step["fd"])), &st) != 0) sigref::ThrowOSError(errno);
+    return Value::Int(static_cast<long long>(st.st_size));
+  }
+  if (action == "text") {
+    const Value of = Resolve(step["of"]);
+    return Value::Str(step["form"] == "repr" ? of.Repr() : of.ToStr());
+  }
+  if (action == "names_of") {
+    const auto [module, name] = sigref::NamesOf(Resolve(step["of"]));
+    return Value::Tuple({Value::Str(module), Value::Str(name)});
+  }
   if (action == "join") return DoJoin(step);
   if (action == "ident") return DoIdent(step);
   if (action == "check") return Value::None();
@@ -559,7 +628,14 @@ Value Program::DeclaredHandler(const std::string& name) {
   callable->kind = sigref::Callable::Kind::kDeclared;
   callable->name = name;
   const json declaration = declarations[name];
-  callable->call = [this, name, declaration](int signum, const Value& frame) {
+  const int arity = declaration.value("arity", 2);
+  callable->call = [this, name, declaration, arity](int signum, const Value& frame) {
+    // Python checks the arguments against the parameters before the body runs.
+    if (arity != 2) {
+      throw sigref::TypeError("sigconform_handler_" + name + "() takes " +
+                              std::to_string(arity) + " positional argument" +
+                              (arity == 1 ? "" : "s") + " but 2 were given");
+    }
     RunDeclaredHandler(name, declaration, signum, frame);
   };
   Value value = Value::Function(callable);

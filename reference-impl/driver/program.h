@@ -56,6 +56,11 @@ class Program {
   sigref::Value DoFill(int fd);
   sigref::Value DoBurnCpu(const nlohmann::json& step);
   sigref::Value DoThread(const nlohmann::json& step, const std::string& path);
+  // Forks; the child runs the step's steps under the step's name, then ends with _exit(0).
+  // Returns the child's pid in the parent.
+  sigref::Value DoFork(const nlohmann::json& step, const std::string& path);
+  // A new, empty, already unlinked regular file open for reading and writing.
+  sigref::Value DoTempFile();
   sigref::Value DoJoin(const nlohmann::json& step);
   sigref::Value DoIdent(const nlohmann::json& step);
   // Installs an audit hook that emits an `audit` record for the events the step names.
@@ -70,8 +75,13 @@ class Program {
   void RunDeclaredHandler(const std::string& name, const nlohmann::json& declaration,
                           int signum, const sigref::Value& frame);
 
-  // Flushes stdout and ends the process with `code` (120 if the flush fails).
+  // Flushes stdout and ends the process with `code` (120 if the flush fails). In a forked
+  // child: ends it at once with `code`, flushing nothing (os._exit).
   [[noreturn]] void Finish(int code);
+  // A step marked `uncaught` raised `exception` (its encoding): ends the program the way an
+  // uncaught exception ends CPython 3.12: a traceback on stderr, stdout flushed, then death by
+  // SIGINT for KeyboardInterrupt, exit status 1 for anything else.
+  [[noreturn]] void EscapeUncaught(const nlohmann::json& exception);
 
   ObsStream& obs_;
   PyStdout& out_;
@@ -83,6 +93,7 @@ class Program {
   std::atomic<int> events_{0};                      // `handler` records emitted so far.
   std::mutex threads_mutex_;                        // Guards threads_.
   std::map<std::string, std::shared_ptr<ThreadState>> threads_;  // By the case's name.
+  bool forked_child_ = false;  // This process is a child a `fork` step made.
 };
 
 }  // namespace sigref_driver
