@@ -108,12 +108,13 @@ def test_deviant_driver_fails_exactly_the_cases_that_look_at_the_old_mask(tmp_pa
     cases = load_cases()
 
     def first_checked_mask_step(steps, prefix=""):
-        # Depth-first, as the runner evaluates: a thread's sub-steps right after their `thread`.
+        # Depth-first, as the runner evaluates: the sub-steps of a thread or a forked child
+        # right after their step.
         for i, step in enumerate(steps):
             path = prefix + str(i)
             if step.get("call") == "pthread_sigmask" and "returns" in step.get("expect", {}):
                 return path
-            if step.get("do") == "thread":
+            if step.get("do") in ("thread", "fork"):
                 inner = first_checked_mask_step(step["steps"], path + ".")
                 if inner is not None:
                     return inner
