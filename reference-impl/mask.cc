@@ -101,7 +101,6 @@ Value Sigwaitinfo(const std::vector<int>& signals) {
 }
 
 Value Sigtimedwait(const std::vector<int>& signals, double timeout) {
-  if (std::isnan(timeout)) throw ValueError("Invalid value NaN (not a number)");
   if (timeout < 0) throw ValueError("timeout must be non-negative");
   const sigset_t set = MakeSigset(signals);
   const double deadline = MonotonicNow() + timeout;

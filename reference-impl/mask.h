@@ -41,7 +41,8 @@ Value Sigwaitinfo(const std::vector<int>& signals);
 
 // signal.sigtimedwait(sigset, timeout): like sigwaitinfo with a timeout in seconds (0 polls).
 // Returns None on timeout; retries with the remaining time after a non-raising handler.
-// ValueError "timeout must be non-negative" for a negative timeout.
+// ValueError "timeout must be non-negative" for a negative timeout; the timeout comes through
+// ToSeconds, which refuses NaN and timeouts too large.
 Value Sigtimedwait(const std::vector<int>& signals, double timeout);
 
 // signal.valid_signals(): every number 1..NSIG-1 the platform accepts in a sigset.

@@ -199,7 +199,7 @@ Value CallFunction(const std::string& name, const std::vector<Value>& args,
                    {"interval", kPos, Value::Float(0.0)}},
                   args, kwargs);
     const int which = ToCInt(a[0]);
-    return Setitimer(which, ToDouble(a[1]), ToDouble(a[2]));
+    return Setitimer(which, ToSeconds(a[1]), ToSeconds(a[2]));
   }
   if (name == "siginterrupt") {
     auto a = Bind(name, {{"signalnum", kPos, {}}, {"flag", kPos, {}}}, args, kwargs);
@@ -220,7 +220,7 @@ Value CallFunction(const std::string& name, const std::vector<Value>& args,
   if (name == "sigtimedwait") {
     auto a = Bind(name, {{"sigset", kPos, {}}, {"timeout", kPos, {}}}, args, kwargs);
     const std::vector<int> set = ToIntList(a[0]);
-    return Sigtimedwait(set, ToDouble(a[1]));
+    return Sigtimedwait(set, ToSeconds(a[1]));
   }
   if (name == "sigwait") {
     auto a = Bind(name, {{"sigset", kAny, {}}}, args, kwargs);

@@ -1,5 +1,7 @@
 #include "module.h"
 
+#include <sys/time.h>
+
 #include <cmath>
 #include <csignal>
 
@@ -84,6 +86,26 @@ TEST_F(Module, PidfdSendSignalRefusesSiginfo) {
   } catch (const TypeError& e) {
     EXPECT_EQ(e.Message(), "siginfo must be None");
   }
+}
+
+// The timed functions take seconds the way CPython's clock does: NaN is a ValueError, a time
+// beyond 2**63 nanoseconds either way an OverflowError, before any other check on the value.
+TEST_F(Module, TimedFunctionsRefuseNanAndTimesBeyondTheClock) {
+  const Value nan = Value::Float(std::nan(""));
+  const Value blocked = Value::Set({Value::Int(SIGUSR1)});
+  EXPECT_THROW(Call("sigtimedwait", {blocked, nan}, {}), ValueError);
+  EXPECT_THROW(Call("sigtimedwait", {blocked, Value::Float(-1e300)}, {}), OverflowError);
+  EXPECT_THROW(Call("sigtimedwait", {blocked, Value::Int(1LL << 62)}, {}), OverflowError);
+  EXPECT_THROW(Call("sigtimedwait", {blocked, Value::Float(-1.0)}, {}), ValueError);
+  const Value real = Value::Int(ITIMER_REAL);
+  EXPECT_THROW(Call("setitimer", {real, nan}, {}), ValueError);
+  EXPECT_THROW(Call("setitimer", {real, Value::Float(1.0), nan}, {}), ValueError);
+  EXPECT_THROW(Call("setitimer", {real, Value::Float(1e10)}, {}), OverflowError);
+  EXPECT_THROW(Call("setitimer", {real, Value::Float(-1e10)}, {}), OverflowError);
+  EXPECT_THROW(Call("setitimer", {real, Value::Float(-1.0)}, {}), ItimerError);
+  // 9.2e9 seconds still fits: the timer is armed, then cleared again.
+  EXPECT_EQ(Call("setitimer", {real, Value::Float(9.2e9)}, {}).kind, Value::Kind::kTuple);
+  EXPECT_GT(Call("setitimer", {real, Value::Int(0)}, {}).items[0].f, 9.1e9);
 }
 
 TEST_F(Module, EnumClassesLookMembersUp) {

@@ -13,11 +13,10 @@ namespace {
 
 // Ceiling to whole microseconds, then split so that tv_usec is in [0, 1e6): a negative time
 // gives a negative tv_sec, which the kernel refuses with EINVAL, so negative times fail the
-// same way an invalid `which` does (CPython 3.11 behaves so too).
+// same way an invalid `which` does (CPython 3.11 behaves so too). `seconds` has been through
+// ToSeconds, so it is a number of at most 2**63 nanoseconds and its microseconds fit.
 struct timeval ToTimeval(double seconds) {
-  if (std::isnan(seconds)) throw ValueError("Invalid value NaN (not a number)");
   const double micros = std::ceil(seconds * 1e6);
-  if (std::fabs(micros) > 9.2e18) throw OverflowError("timestamp too large to convert to C timeval");
   const long long total = static_cast<long long>(micros);
   long long sec = total / 1000000;
   long long usec = total % 1000000;

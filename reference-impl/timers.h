@@ -14,7 +14,7 @@ long Alarm(int seconds);
 // signal.setitimer(which, seconds, interval=0.0): arms the interval timer and returns the old
 // (delay, interval) as a tuple of floats. Times are rounded up to the next microsecond.
 // ItimerError (an OSError) with setitimer's errno, EINVAL for an invalid `which` or a negative
-// time; ValueError for NaN; OverflowError for a time too large to represent.
+// time. The times come through ToSeconds, which refuses NaN and times too large.
 Value Setitimer(int which, double seconds, double interval);
 
 // signal.getitimer(which): the current (delay, interval) as a tuple of floats. ItimerError

@@ -249,6 +249,16 @@ unsigned long ToULong(const Value& v) {
   return static_cast<unsigned long>(n);
 }
 
+double ToSeconds(const Value& v) {
+  const double seconds = ToDouble(v);
+  if (std::isnan(seconds)) throw ValueError("Invalid value NaN (not a number)");
+  // 2**63 nanoseconds, written out: the first time that no longer fits.
+  if (std::fabs(seconds) >= 9223372036.854775808) {
+    throw OverflowError("timestamp too large to convert to C _PyTime_t");
+  }
+  return seconds;
+}
+
 double ToDouble(const Value& v) {
   if (v.kind == Value::Kind::kFloat) return v.f;
   if (v.IsIntLike()) return static_cast<double>(ToLongLong(v));

@@ -95,6 +95,12 @@ long long ToLongLong(const Value& v);
 unsigned long ToULong(const Value& v);
 // int, bool or float as a double; TypeError for anything else.
 double ToDouble(const Value& v);
+// A duration in seconds as the module's timed functions take it (sigtimedwait's timeout,
+// setitimer's times): what ToDouble takes, then ValueError "Invalid value NaN (not a number)"
+// for NaN and OverflowError when the time does not fit 64-bit nanoseconds (infinity, about
+// 292 years or more either way), the range of CPython's clock type. Negative times pass: each
+// function has its own rule for them.
+double ToSeconds(const Value& v);
 // A set, tuple or list of int-likes, as C ints. TypeError for anything else.
 std::vector<int> ToIntList(const Value& v);
 
