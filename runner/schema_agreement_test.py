@@ -126,3 +126,146 @@ def test_report_schema_rejects_a_wrong_status():
               "summary": {},
               "results": [{"case": "a/b", "implementation": "i", "status": "passed", "seconds": 0}]}
     assert list(validator(REPORT_SCHEMA).iter_errors(report))
+
+
+# --------------------------------------------------------------------------------------------
+# Generative agreement: every catalog case mutated at every key, with every kind of value.
+# --------------------------------------------------------------------------------------------
+
+# The kinds of value put in place of each value of a case: each JSON type, its edges, and the
+# strings the language gives a meaning to (reserved thread names, "@" and "$" references).
+VALUE_KINDS = [None, True, 0, -1, 1.5, 2 ** 31, "", "x", "main", "other", "@", "$x", "@SIGUSR1",
+               [], ["x"], {}, {"x": 1}]
+REMOVED = "<removed>"
+ADDED_KEY = "zz_unknown"
+
+# The runner's refusals that no JSON Schema can express (they compare one part of a case with
+# another: names bound or declared earlier, paths of other steps, since against until, the
+# file's path). A disagreement whose runner errors all contain one of these is not one.
+SEMANTIC_ONLY = [
+    "is not bound by an earlier step",
+    "is not declared",
+    "nor started",
+    "is not started by an earlier 'thread' step",
+    "is already the name of a thread or child",
+    "is a forked child",
+    "is not the path of a step of this case",
+    "only the last step",
+    "must be after 'since'",
+    "does not match the file's path",
+    "is pending but not in parent.block",
+    "the window is empty",
+    "the range is empty",
+    "cannot run in a thread",
+    "must be followed by a name",
+    "unknown signal name",
+]
+
+
+def _generalise(path):
+    """The path with array indices and user-chosen names (handlers, kwargs) as '*'."""
+    out = []
+    for i, part in enumerate(path):
+        parent = path[i - 1] if i else None
+        if isinstance(part, int) or parent in ("handlers", "kwargs", "rlimits"):
+            out.append("*")
+        else:
+            out.append(part)
+    return tuple(out)
+
+
+def _context(doc, path):
+    """The action ("do" or "call" of the innermost step) a path is inside, or ''."""
+    node, found = doc, ""
+    for part in path:
+        if isinstance(node, dict) and ("do" in node or "call" in node):
+            found = "do:%s" % node.get("do") if "do" in node else "call"
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+    return found
+
+
+def _walk(node, path=()):
+    yield path, node
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _walk(v, path + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _walk(v, path + (i,))
+
+
+def _replaced(doc, path, value):
+    copy = json.loads(json.dumps(doc))
+    node = copy
+    for part in path[:-1]:
+        node = node[part]
+    if value is REMOVED:
+        del node[path[-1]]
+    else:
+        node[path[-1]] = value
+    return copy
+
+
+def mutations():
+    """(label, document) for each distinct (generalised path, action, kind) over the catalog:
+    mutations that touch the same place of the language with the same kind of value ask the
+    validators the same question, so one of them is asked."""
+    seen = set()
+    for case_path in visible_json_files(CATALOG):
+        doc = load(case_path)
+        for path, node in list(_walk(doc)):
+            if not path or path[-1] == "id":
+                continue  # the id is tied to the file's path, a check of its own above
+            where = (_generalise(path), _context(doc, path))
+            kinds = list(VALUE_KINDS)
+            if isinstance(path[-1], str):
+                kinds.append(REMOVED)
+            for value in kinds:
+                key = where + (json.dumps(value) if value is not REMOVED else REMOVED,)
+                if key in seen or value == node:
+                    continue
+                seen.add(key)
+                label = "%s %s <- %s" % (doc["id"], "/".join(map(str, path)),
+                                         REMOVED if value is REMOVED else json.dumps(value))
+                yield label, _replaced(doc, path, value)
+            if isinstance(node, dict):
+                key = where + ("+key",)
+                if key not in seen:
+                    seen.add(key)
+                    added = json.loads(json.dumps(node))
+                    added[ADDED_KEY] = 1
+                    yield "%s %s +%s" % (doc["id"], "/".join(map(str, path)), ADDED_KEY), \
+                        _replaced(doc, path, added)
+
+
+def test_schema_and_runner_agree_on_every_mutation_of_the_catalog():
+    helper = os.environ.get("SIGCONFORM_VALIDATE_LINES")
+    if not helper:
+        pytest.skip("SIGCONFORM_VALIDATE_LINES is not set (meson test sets it)")
+    cases = list(mutations())
+    assert len(cases) > 2000, "the generator should ask thousands of questions"
+    text = "".join(json.dumps(doc) + "\n" for _, doc in cases)
+    out = subprocess.run([helper], input=text, check=True, capture_output=True, text=True).stdout
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert len(answers) == len(cases)
+    schema = validator(CASE_SCHEMA)
+    disagreements = []
+    for (label, doc), answer in zip(cases, answers):
+        schema_ok = schema.is_valid(doc)
+        if schema_ok == answer["ok"]:
+            continue
+        if schema_ok:
+            messages = [e["message"] for e in answer["errors"]]
+            if all(any(s in m for s in SEMANTIC_ONLY) for m in messages):
+                continue
+            disagreements.append("%s: the schema accepts it, the runner says: %s" % (
+                label, "; ".join("%s: %s" % (e["json_path"], e["message"]) for e in answer["errors"])))
+        else:
+            first = next(iter(schema.iter_errors(doc)))
+            disagreements.append("%s: the runner accepts it, the schema says: %s: %s" % (
+                label, "/".join(map(str, first.absolute_path)), first.message[:200]))
+    assert not disagreements, "%d of %d mutations:\n%s" % (
+        len(disagreements), len(cases), "\n".join(disagreements[:60]))
