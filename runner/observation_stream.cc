@@ -97,13 +97,14 @@ void ObservationStream::HandleLine(const std::string& line) {
     AddError("record without an \"ev\" string", line);
     return;
   }
-  if (kept_values_ + values > kMaxKeptValues) {
+  const size_t cost = line.size() + kValueCost * values;
+  if (kept_cost_ + cost > kept_limit_) {
     // Past this the records would cost the runner more than a driver is allowed; the stream
     // is cut here, as at the byte limit.
     truncated_ = true;
     return;
   }
-  kept_values_ += values;
+  kept_cost_ += cost;
   if (*ev == "request" && request_handler_) {
     std::string problem = request_handler_(value);
     if (!problem.empty()) AddError(problem, line);

@@ -19,8 +19,9 @@ namespace sigconform {
 //  - one line is at most kRecordBounds.max_bytes long and is parsed within kRecordBounds
 //    (bounded_json.h: depth, number of values, no duplicate key); a longer line is skipped
 //    as it arrives, never held whole, and is a protocol error;
-//  - the records kept hold at most kMaxKeptValues JSON values in total; past that the stream
-//    counts as truncated and the rest is dropped;
+//  - the records kept cost at most `kept_limit` bytes of the runner's memory, counted as their
+//    text plus kValueCost bytes per JSON value (a json node, a map node, a key); past that the
+//    stream counts as truncated and the rest is dropped;
 //  - at most kMaxProtocolErrors messages are kept; Finish() adds one that counts the others.
 class ObservationStream {
  public:
@@ -31,13 +32,17 @@ class ObservationStream {
   using RequestHandler = std::function<std::string(const nlohmann::json& record)>;
 
   static constexpr size_t kDefaultLimit = 8u << 20;  // 8 MiB
-  // A kept value costs the runner about 100 bytes (a json node, a map node, a key): this
-  // keeps a driver's records near 20 MB at worst, while a real case writes a few hundred.
-  static constexpr size_t kMaxKeptValues = 200000;
+  // What a kept record costs beyond its text, per JSON value in it (measured: a record of
+  // small values costs 60 to 110 bytes a value once parsed).
+  static constexpr size_t kValueCost = 96;
+  // A real case's records cost a few tens of kilobytes at most.
+  static constexpr size_t kDefaultKeptLimit = 12u << 20;
   static constexpr size_t kMaxProtocolErrors = 20;
 
-  // `limit`: the number of bytes accepted in total; later bytes are dropped.
-  explicit ObservationStream(size_t limit = kDefaultLimit) : limit_(limit) {}
+  // `limit`: the number of bytes accepted in total; later bytes are dropped. `kept_limit`: what
+  // the records kept may cost (see above).
+  explicit ObservationStream(size_t limit = kDefaultLimit, size_t kept_limit = kDefaultKeptLimit)
+      : limit_(limit), kept_limit_(kept_limit) {}
 
   void set_request_handler(RequestHandler handler) { request_handler_ = std::move(handler); }
 
@@ -53,7 +58,7 @@ class ObservationStream {
   // "line 7: not a JSON object: <first 200 bytes>" and the like, in stream order; at most
   // kMaxProtocolErrors of them, plus one "(N more protocol errors)" after Finish().
   std::vector<std::string>& protocol_errors() { return protocol_errors_; }
-  // True once the stream passed `limit` bytes or kMaxKeptValues values; the rest was
+  // True once the stream passed `limit` bytes or its records `kept_limit`; the rest was
   // dropped, and so was the incomplete line at the cut.
   bool truncated() const { return truncated_; }
   // Lines completed so far (the number of the last line handled).
@@ -65,8 +70,9 @@ class ObservationStream {
   void AddError(const std::string& what, const std::string& line);
 
   size_t limit_;
+  size_t kept_limit_;
   size_t accepted_ = 0;   // bytes taken so far (never more than limit_)
-  size_t kept_values_ = 0;  // JSON values in records_
+  size_t kept_cost_ = 0;  // what records_ costs, as counted against kept_limit_
   bool truncated_ = false;
   bool finished_ = false;
   size_t line_number_ = 0;

@@ -122,14 +122,15 @@ TEST(ObservationStream, ProtocolErrorsAreCountedNotAllKept) {
                 " more protocol errors)");
 }
 
-TEST(ObservationStream, KeptRecordsAreBoundedByTheirValues) {
-  ObservationStream stream;
+TEST(ObservationStream, KeptRecordsAreBoundedByWhatTheyCost) {
+  ObservationStream stream(8u << 20, 1u << 20);
   std::string flood;
   for (int i = 0; i < 300000; ++i) flood += "{\"ev\":\"x\"}\n";  // 3 values a record
   FeedString(&stream, flood);
   stream.Finish();
   EXPECT_TRUE(stream.truncated());
-  EXPECT_EQ(stream.records().size(), ObservationStream::kMaxKeptValues / 3);
+  const size_t cost = 10 + 3 * ObservationStream::kValueCost;  // the line without its newline
+  EXPECT_EQ(stream.records().size(), (1u << 20) / cost);
   EXPECT_TRUE(stream.protocol_errors().empty());
 }
 

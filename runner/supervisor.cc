@@ -26,6 +26,13 @@ namespace {
 constexpr double kNever = std::numeric_limits<double>::infinity();
 // Bytes read from one pipe per wake-up, so that one flooding driver cannot starve the others.
 constexpr size_t kReadBudget = 1 << 20;
+// What all running drivers together may cost the runner: the records their streams keep, and
+// their captured standard output and error. Each running driver gets its share (never more
+// than its LaunchSpec allows), so the runner's memory stays bounded whatever -j is.
+constexpr size_t kRunRecordBudget = 48u << 20;
+constexpr size_t kRunCaptureBudget = 32u << 20;
+constexpr size_t kMinRecordShare = 1u << 20;   // what a driver keeps of its records at least
+constexpr size_t kMinCaptureShare = 64u << 10;  // ... of each captured stream
 
 // The signal that interrupted the runner, 0 while none has, and how many interrupting signals
 // arrived (a second one makes the supervisor kill at once). Written by OnInterrupt; a lost
@@ -164,6 +171,7 @@ struct Slot {
   std::unique_ptr<CaseContainment> containment;  // its cgroup and user; kills what is left
   std::unique_ptr<ObservationStream> observations;
   std::vector<std::string> notes;  // the supervisor's own protocol errors, after the stream's
+  size_t capture_limit = 0;        // bytes kept of stdout and of stderr: its share of the run's
   double start = 0;
   double deadline = kNever;   // when SIGTERM goes to the group; kNever when sent or none
   double kill_at = kNever;    // when SIGKILL follows; kNever when not scheduled or sent
@@ -243,10 +251,10 @@ void ReadStream(Slot* slot, Stream stream) {
       RunRecord* r = slot->record;
       switch (stream) {
         case Stream::kStdout:
-          Capture(&r->stdout_data, &r->stdout_truncated, slot->spec->capture_limit, buffer, size);
+          Capture(&r->stdout_data, &r->stdout_truncated, slot->capture_limit, buffer, size);
           break;
         case Stream::kStderr:
-          Capture(&r->stderr_data, &r->stderr_truncated, slot->spec->capture_limit, buffer, size);
+          Capture(&r->stderr_data, &r->stderr_truncated, slot->capture_limit, buffer, size);
           break;
         case Stream::kObservations:
           slot->observations->Feed(buffer, size);
@@ -454,7 +462,12 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
         slot->index = index;
         slot->spec = &spec;
         slot->record = &record;
-        slot->observations = std::make_unique<ObservationStream>(spec.observation_limit);
+        slot->capture_limit =
+            std::min(spec.capture_limit, std::max(kMinCaptureShare, kRunCaptureBudget / (2 * parallel_)));
+        slot->observations = std::make_unique<ObservationStream>(
+            spec.observation_limit,
+            std::min(ObservationStream::kDefaultKeptLimit,
+                     std::max(kMinRecordShare, kRunRecordBudget / parallel_)));
         Slot* raw = slot.get();
         slot->observations->set_request_handler(
             [raw](const nlohmann::json& request) { return HandleRequest(raw, request); });
