@@ -212,8 +212,9 @@ def test_fault(f, tmp_path):
     assert not left, "processes left behind: %s" % left
     assert not stale_cgroups()
     # Bounded memory, and an inert console.
-    assert report["run"]["runner_max_rss_kb"] < MEMORY_BOUND_KB, report["run"]["runner_max_rss_kb"]
-    if f.name != "memory-runaway":
+    if not os.environ.get("SIGCONFORM_SANITIZED"):
+        assert report["run"]["runner_max_rss_kb"] < MEMORY_BOUND_KB, report["run"]["runner_max_rss_kb"]
+    if f.name != "memory-runaway" and not os.environ.get("SIGCONFORM_SANITIZED"):
         assert peak_kb is not None and peak_kb < MEMORY_BOUND_KB, "peak %s KB" % peak_kb
     for byte in (b"\x1b", b"\x07", b"\r", b"\x9b", b"\xc2\x9b"):
         assert byte not in stdout, byte
