@@ -92,9 +92,18 @@ ContainmentPolicy ContainmentPolicy::FromEnvironment() {
   return policy;
 }
 
+uid_t DriverUidBlock(pid_t pid) {
+  // pid_max is at most 2^22 (PID_MAX_LIMIT): 2e9 + 2^22 * 512 stays below 2^32 - 1, the id
+  // that means "no user".
+  const uint64_t slot = static_cast<uint64_t>(pid) % (1u << 22);
+  const uint64_t block = kDriverUidBase + slot * kDriverUidsPerRun;
+  return static_cast<uid_t>(block);
+}
+
 RunContainment::RunContainment(const ContainmentPolicy& policy) : policy_(policy) {
   start_ticks_ = BootTicksNow();
   root_ = geteuid() == 0;
+  uid_block_ = DriverUidBlock(getpid());
   if (prctl(PR_GET_CHILD_SUBREAPER, &old_subreaper_) != 0) old_subreaper_ = 0;
   // A child subreaper receives the orphans of its descendants instead of init: a process a
   // driver double-forked or moved to a new session stays the runner's to find and kill.
@@ -134,12 +143,16 @@ std::unique_ptr<CaseContainment> RunContainment::ForCase(const CaseLimits& limit
   if (unprivileged && policy_.other_users && root_) {
     size_t slot = 0;
     while (slot < users_in_use_.size() && users_in_use_[slot]) ++slot;
-    if (slot == users_in_use_.size()) users_in_use_.push_back(false);
-    users_in_use_[slot] = true;
-    c->user_slot_ = slot;
-    c->child_.change_user = true;
-    c->child_.uid = static_cast<uid_t>(kDriverUidBase + slot);
-    c->child_.gid = static_cast<gid_t>(kDriverUidBase + slot);
+    if (slot < kDriverUidsPerRun) {
+      if (slot == users_in_use_.size()) users_in_use_.push_back(false);
+      users_in_use_[slot] = true;
+      c->user_slot_ = slot;
+      c->child_.change_user = true;
+      c->child_.uid = static_cast<uid_t>(uid_block_ + slot);
+      c->child_.gid = static_cast<gid_t>(uid_block_ + slot);
+    } else if (note != nullptr) {
+      *note = "the case ran as the runner's user: every user id of the run's block was taken";
+    }
   }
   // Without a pids controller the process limit falls back to RLIMIT_NPROC, which counts the
   // processes of the user: it binds only when the case runs as a user of its own.
@@ -220,9 +233,10 @@ nlohmann::json RunContainment::Describe() const {
   out["process_limit"] =
       (cgroups_ != nullptr && cgroups_->limits_processes()) || (root_ && policy_.other_users);
   if (root_ && policy_.other_users) {
-    out["driver_users"] = "uid " + std::to_string(kDriverUidBase) +
-                          " + the slot of the running case (implementations that cannot run "
-                          "as another user run as root)";
+    out["driver_users"] = "uid " + std::to_string(uid_block_) +
+                          " + the slot of the running case, up to uid " +
+                          std::to_string(uid_block_ + kDriverUidsPerRun - 1) +
+                          " (implementations that cannot run as another user run as root)";
   } else if (root_) {
     out["driver_users"] = "root, as the runner (SIGCONFORM_CONTAINMENT)";
   } else {

@@ -30,10 +30,17 @@ struct ContainmentPolicy {
   static ContainmentPolicy FromEnvironment();
 };
 
-// The first of the user ids given to drivers when the runner is root: running case k (0, 1,
-// ... up to the number of parallel drivers) runs as kDriverUidBase + k, group id the same.
-// Ids no account uses, so that a driver can signal nothing but its own case's processes.
+// The user ids given to drivers when the runner is root. Each run has a block of its own,
+// kDriverUidsPerRun ids from kDriverUidBase + (runner pid) * kDriverUidsPerRun, and running case
+// k takes id k of its run's block, group id the same: ids no account uses, never shared by two
+// runners at once (pids are unique and at most 2^22), so that a driver can signal nothing but
+// its own case's processes, and RLIMIT_NPROC counts one case's processes only. A case past the
+// block's end (more than kDriverUidsPerRun at once) runs as the runner's user.
 constexpr uid_t kDriverUidBase = 2000000000;
+constexpr uid_t kDriverUidsPerRun = 512;
+
+// The first id of the block of the run whose runner has process id `pid`.
+uid_t DriverUidBlock(pid_t pid);
 
 // What the forked child applies before exec (launch.h): groups to join, a user to become,
 // RLIMIT_NPROC. Plain values and descriptors, so that the child only reads them.
@@ -123,6 +130,7 @@ class RunContainment {
   int old_subreaper_ = 0;
   bool root_ = false;
   std::unique_ptr<CgroupRun> cgroups_;
+  uid_t uid_block_ = 0;  // DriverUidBlock(the runner's pid)
   std::vector<bool> users_in_use_;
   unsigned long long start_ticks_ = 0;  // when this began, in the clock ticks of /proc stat
   std::vector<std::string> notes_;

@@ -38,7 +38,6 @@ REPORT_SCHEMA = os.path.join(ROOT, "spec", "report.schema.json")
 NEIGHBOURS = ["masks/empty-block-reads-mask", "sigpipe/ignored-at-startup"]
 KILL_GRACE = 1.0  # LaunchSpec::kill_grace_seconds
 MEMORY_BOUND_KB = 100 * 1024
-DRIVER_UID_BASE = 2000000000
 
 pytestmark = pytest.mark.skipif(not os.path.exists(BIN), reason="runner not built: " + BIN)
 
@@ -120,8 +119,18 @@ def catalog(tmp_path, marker, timeout, limits):
     return str(root)
 
 
-def marked_processes(marker):
-    """Pids of live processes whose environment holds the marker, and of the drivers' users."""
+def driver_uids(report):
+    """The user ids the run gave its drivers (containment.driver_users in its report): a
+    block of its own, so that other runners' drivers (other tests at once) are not counted."""
+    users = report["run"]["containment"]["driver_users"] if report else ""
+    block = re.match(r"uid (\d+) .* up to uid (\d+)", users)
+    return range(int(block.group(1)), int(block.group(2)) + 1) if block else range(0)
+
+
+def marked_processes(marker, report=None):
+    """Pids of live processes whose environment holds the marker, and of the run's drivers'
+    users."""
+    uids = driver_uids(report)
     found = []
     needle = ("SIGCONFORM_FAULT_MARK=" + marker).encode()
     for entry in os.listdir("/proc"):
@@ -136,7 +145,7 @@ def marked_processes(marker):
             uid = os.stat("/proc/" + entry).st_uid
         except (OSError, IndexError):
             continue
-        if needle in environ or DRIVER_UID_BASE <= uid < DRIVER_UID_BASE + 1000:
+        if needle in environ or uid in uids:
             found.append(int(entry))
     return found
 
@@ -206,7 +215,7 @@ def test_fault(f, tmp_path):
     # In time: two cases at once, each ends by its timeout plus the grace at worst.
     assert took < f.timeout + KILL_GRACE + 30, took
     # Nothing left behind: no process, no cgroup.
-    left = marked_processes(marker)
+    left = marked_processes(marker, report)
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert not left, "processes left behind: %s" % left
@@ -249,8 +258,8 @@ def test_two_interrupts_end_a_driver_that_joined_the_runners_group(tmp_path):
     proc.communicate(timeout=60)
     assert time.monotonic() - started < 15
     assert proc.returncode == 130
-    check_reports(str(out))
-    left = marked_processes(marker)
+    report = check_reports(str(out))
+    left = marked_processes(marker, report)
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert not left
@@ -288,7 +297,7 @@ def test_reader_leaving_the_runners_stdout_ends_printing_not_the_run(tmp_path):
     assert "standard output was closed by its reader" in stderr
     report = check_reports(str(out))
     assert len(report["results"]) == len(NEIGHBOURS)
-    assert not marked_processes(marker)
+    assert not marked_processes(marker, report)
 
 
 # Issue 12, failure 7: an unwritable --out was found only after the whole run.

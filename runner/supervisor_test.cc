@@ -243,14 +243,32 @@ TEST(Supervisor, DriversRunAsUsersOfTheirOwnWhenTheRunnerIsRoot) {
     ASSERT_TRUE(Exited(r, 0)) << r.stderr_data;
     uids.push_back(r.records.at(0)["uid"].get<long long>());
   }
-  // Two at once: two different users, neither root; the third asked to stay root.
-  EXPECT_GE(uids[0], static_cast<long long>(kDriverUidBase));
-  EXPECT_GE(uids[1], static_cast<long long>(kDriverUidBase));
+  // Two at once: two different users of this run's block, neither root; the third asked to
+  // stay root.
+  const long long block = DriverUidBlock(getpid());
+  EXPECT_GE(uids[0], block);
+  EXPECT_GE(uids[1], block);
+  EXPECT_LT(uids[0], block + kDriverUidsPerRun);
+  EXPECT_LT(uids[1], block + kDriverUidsPerRun);
   EXPECT_NE(uids[0], uids[1]);
   EXPECT_EQ(uids[2], 0);
   EXPECT_EQ(records[0].records[0]["groups"], nlohmann::json::array());
   EXPECT_EQ(records[0].records[0]["gid"], uids[0]);
   EXPECT_EQ(records[0].user, "uid " + std::to_string(uids[0]));
+}
+
+// Two runners at once (tests in parallel, two CI jobs) once gave their drivers the same users:
+// one run's fork bomb then used up the other's RLIMIT_NPROC, and its drivers could signal the
+// other's.
+TEST(Supervisor, ConcurrentRunsGiveTheirDriversDisjointUsers) {
+  const pid_t pid_max = 1 << 22;  // PID_MAX_LIMIT
+  for (pid_t pid : {1, 2, 4242, pid_max - 2}) {
+    EXPECT_GE(DriverUidBlock(pid + 1), DriverUidBlock(pid) + kDriverUidsPerRun);
+  }
+  EXPECT_GE(DriverUidBlock(1), kDriverUidBase);
+  // The last id of the last block is still a valid one: (uid_t)-1 means "no change".
+  EXPECT_LT(static_cast<uint64_t>(DriverUidBlock(pid_max - 1)) + kDriverUidsPerRun - 1,
+            static_cast<uint64_t>(static_cast<uid_t>(-1)));
 }
 
 TEST(Supervisor, EachCaseRunsInACgroupOfItsOwnThatIsRemovedAfterwards) {
