@@ -155,9 +155,9 @@ TEST(Evaluate, KilledBeforeTheStartRecordFailsAtTheFirstStep) {
   EXPECT_EQ(r.step, "0");
   EXPECT_EQ(r.message, "the process ended (killed by SIGUSR1) before the driver wrote its start "
                        "record: no step ran");
-  // A crash signal there is the driver's breakdown, not a verdict.
+  // A crash signal there is a crash, not a verdict (the table of end states, row 6).
   r = Evaluate(Make(kTwoChecks), Record({}, Killed(SIGSEGV, true)));
-  EXPECT_EQ(r.status, Status::kError);
+  EXPECT_EQ(r.status, Status::kCrash);
 }
 
 TEST(Evaluate, StepRecordForAPathTheCaseLacksIsError) {
