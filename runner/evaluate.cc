@@ -41,6 +41,13 @@ void Flatten(const json& steps, const std::string& prefix, bool main, std::vecto
   }
 }
 
+// Whether the main program's last step lets its exception escape (`uncaught`): then the
+// process is expected to end there, without `done`, like a case with an `exit` step.
+bool EndsUncaught(const json& steps) {
+  return steps.is_array() && !steps.empty() && steps.back().is_object() &&
+         steps.back().value("uncaught", json(false)) == json(true);
+}
+
 bool HasExitStep(const json& steps) {
   if (!steps.is_array()) return false;
   for (const auto& s : steps) {
@@ -425,7 +432,8 @@ class Evaluation {
     // A case that runs to its end (no `exit` step, no death expected) must end with `done`: a
     // driver that exits without it, whatever its code, or that closed descriptor 3 early,
     // broke the protocol; which steps it did not report says nothing about the implementation.
-    if (run_.status->exited && !done_ && !c_.exit.by_signal && !HasExitStep(c_.steps)) {
+    if (run_.status->exited && !done_ && !c_.exit.by_signal && !HasExitStep(c_.steps) &&
+        !EndsUncaught(c_.steps)) {
       // Unless an exception escaped outside any step first: that is the implementation's
       // doing, and explains the early end better.
       if (!strays_.empty()) return Stray();

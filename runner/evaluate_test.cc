@@ -716,5 +716,17 @@ TEST(Evaluate, UncaughtLastStepNeedsNoDoneRecord) {
   EXPECT_EQ(r.status, Status::kPass) << r.message;
 }
 
+// The table of end states, row 8, is for cases that run to their end: one whose last step lets
+// its exception escape ends with the interpreter's exit status (1), and no done record.
+TEST(Evaluate, UncaughtLastStepExitingWithoutDoneIsJudgedNotAnError) {
+  const Case c = Make(R"([{"do": "check"}, {"do": "check", "uncaught": true,
+                          "expect": {"raises": "RuntimeError"}}])",
+                      {{"exit", {{"code", 1}}}});
+  const Result r = Evaluate(
+      c, Record({Start(), Ok("0"), Raised("1", "RuntimeError", {"RuntimeError", "Exception"})},
+                Exited(1)));
+  EXPECT_EQ(r.status, Status::kPass) << r.message;
+}
+
 }  // namespace
 }  // namespace sigconform
