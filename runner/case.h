@@ -2,6 +2,7 @@
 #ifndef SIGCONFORM_RUNNER_CASE_H_
 #define SIGCONFORM_RUNNER_CASE_H_
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -23,6 +24,16 @@ struct ParentState {
   std::map<std::string, std::optional<std::string>> env;
   // Resource limits by short name ("FSIZE", "NOFILE", "CPU", "CORE"), soft = hard = value.
   std::map<std::string, long long> rlimits;
+};
+
+// What the processes of one case may use together ("limits" in a case). A case that reaches
+// one ends as `error`, saying which; it can raise them. 0: no limit.
+struct CaseLimits {
+  static constexpr uint64_t kDefaultMemoryMb = 1024;  // room for a Node.js-based driver
+  static constexpr uint64_t kDefaultProcesses = 128;  // tasks: processes and threads
+
+  uint64_t memory_bytes = kDefaultMemoryMb << 20;
+  uint64_t processes = kDefaultProcesses;
 };
 
 // How the process must end.
@@ -85,6 +96,7 @@ struct Case {
   std::vector<SurfaceUse> uses;
   std::vector<std::string> tags;
   double timeout = 10.0;  // seconds
+  CaseLimits limits;
   ParentState parent;
   ExitExpectation exit;
   StreamExpectation stdout_expect;

@@ -93,6 +93,7 @@ class CaseValidator {
 
   // validate_file.cc: the top level, `exit`, `stdout`/`stderr`.
   void Top(const json& doc);
+  void Limits(const json& v, const std::string& path);
   void Exit(const json& v, const std::string& path);
   StreamExpectation Stream(const json& v, const std::string& path);
 

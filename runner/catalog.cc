@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 
+#include "bounded_file.h"
+#include "bounded_json.h"
 #include "case_validator.h"
 
 namespace sigconform {
@@ -23,6 +23,13 @@ std::string FormatCatalogError(const CatalogError& e) {
 
 std::vector<CatalogError> ValidateCase(const json& doc, const std::string& file,
                                        const std::string& expected_id, Case* out) {
+  // The validator's walkers recurse once per level of the document; a document from
+  // elsewhere than ParseAndValidateCase is held to the same depth before they see it.
+  std::string where;
+  if (!WithinJsonDepth(doc, kMaxJsonDepth, &where)) {
+    return {{file, where,
+             "nested deeper than " + std::to_string(kMaxJsonDepth) + " arrays and objects"}};
+  }
   try {
     return CaseValidator(file, expected_id).Run(doc, out);
   } catch (const std::exception& e) {
@@ -34,17 +41,9 @@ std::vector<CatalogError> ValidateCase(const json& doc, const std::string& file,
 std::vector<CatalogError> ParseAndValidateCase(const std::string& text, const std::string& file,
                                                const std::string& expected_id, Case* out) {
   json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    // nlohmann's message reads "[json.exception.parse_error.101] parse error at line 3,
-    // column 5: ..."; the bracketed tag means nothing to a case author.
-    std::string what = e.what();
-    if (const size_t tag_end = what.find("] "); what.rfind("[json.", 0) == 0 &&
-                                                tag_end != std::string::npos) {
-      what = what.substr(tag_end + 2);
-    }
-    return {{file, "", "invalid JSON: " + what}};
+  JsonError error;
+  if (!ParseBoundedJson(text, kCaseFileBounds, &doc, &error)) {
+    return {{file, error.json_path, error.message}};
   }
   return ValidateCase(doc, file, expected_id, out);
 }
@@ -74,6 +73,11 @@ Catalog LoadCatalog(const std::string& cases_dir) {
       continue;
     }
     if (p.extension() == ".json" && !it->is_directory(ec)) files.push_back(p);
+    if (files.size() > kMaxCaseFiles) {
+      catalog.errors.push_back({cases_dir, "", "more than " + std::to_string(kMaxCaseFiles) +
+                                                   " case files: not a catalog"});
+      return catalog;
+    }
   }
   std::sort(files.begin(), files.end());
 
@@ -82,15 +86,13 @@ Catalog LoadCatalog(const std::string& cases_dir) {
     const std::string file = path.string();
     std::string id = path.lexically_relative(root).generic_string();
     id.resize(id.size() - 5);  // ".json"
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!in) {
-      catalog.errors.push_back({file, "", "cannot read the file"});
+    std::string text, read_error;
+    if (!ReadFileBounded(file, kCaseFileBounds.max_bytes, &text, &read_error)) {
+      catalog.errors.push_back({file, "", read_error});
       continue;
     }
     Case c;
-    auto errors = ParseAndValidateCase(text.str(), file, id, &c);
+    auto errors = ParseAndValidateCase(text, file, id, &c);
     if (!errors.empty()) {
       catalog.errors.insert(catalog.errors.end(), errors.begin(), errors.end());
       continue;

@@ -2,6 +2,7 @@
 #ifndef SIGCONFORM_RUNNER_CATALOG_H_
 #define SIGCONFORM_RUNNER_CATALOG_H_
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -28,15 +29,21 @@ struct Catalog {
   std::vector<CatalogError> errors;
 };
 
+// The most case files LoadCatalog reads from one directory tree.
+constexpr size_t kMaxCaseFiles = 100000;
+
 // Loads every "*.json" below `cases_dir`, recursively, skipping files and folders whose name
-// starts with '.'. Each file is parsed and validated with ValidateCase (its expected id is its
-// path below cases_dir without ".json"); ids must be unique. Never throws.
+// starts with '.'. Each file is parsed and validated with ParseAndValidateCase (its expected id
+// is its path below cases_dir without ".json"); ids must be unique. Bounds: at most
+// kMaxCaseFiles files, each at most kCaseFileBounds.max_bytes long (bounded_json.h). Never
+// throws.
 Catalog LoadCatalog(const std::string& cases_dir);
 
 // Validates one parsed case document against everything spec/case.schema.json and
 // spec/case-format.md say, plus what a schema cannot express (id equals `expected_id`, pending
 // signals are blocked, signal names are known, "$name" references are bound earlier, handlers
-// are declared, threads are started before they are joined...). Returns every error found
+// are declared, threads are started before they are joined...). A document nested deeper
+// than kMaxJsonDepth is refused before any of that. Returns every error found
 // (empty when the case is valid); fills *out (when not null) only when there is none,
 // including the derived `requires_names` and `operations`. `file` is used in the errors and
 // stored in Case::file. Never throws.
@@ -52,8 +59,10 @@ std::string ActionSince(const std::string& action);
 // `fork`), or empty when it can run everywhere.
 std::vector<std::string> ActionPlatforms(const std::string& action);
 
-// ValidateCase on the text of a file. A JSON syntax error is reported with its line and
-// column, at json_path "".
+// ValidateCase on the text of a file, parsed within kCaseFileBounds (bounded_json.h): a JSON
+// syntax error is reported with its line and column at json_path ""; a key given twice in one
+// object, nesting deeper than kMaxJsonDepth, or a document too large is reported at the path
+// where it happens.
 std::vector<CatalogError> ParseAndValidateCase(const std::string& text, const std::string& file,
                                                const std::string& expected_id, Case* out);
 

@@ -1,6 +1,7 @@
 #include "catalog.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -312,6 +313,74 @@ TEST(Catalog, MissingDirectoryIsAnErrorNotACrash) {
   EXPECT_TRUE(catalog.cases.empty());
   ASSERT_EQ(catalog.errors.size(), 1u);
   EXPECT_EQ(catalog.errors[0].file, "/nonexistent/sigconform/cases");
+}
+
+// Issue 12, failure 1: a case nested about 10,000 levels deep in `returns`, in thread steps
+// or in `args` crashed the loader (and `list`) with SIGSEGV.
+TEST(Catalog, DeeplyNestedCasesAreErrorsWithTheirPathNotCrashes) {
+  const std::string head = R"({"id": "area/name", "title": "t", "rules": ["meta.test"], )";
+  std::string returns = head + R"("steps": [{"call": "getsignal", "args": ["@SIGINT"], )" +
+                        R"("expect": {"returns": )" + std::string(10000, '[') +
+                        std::string(10000, ']') + "}}]}";
+  std::string args = head + R"("steps": [{"call": "getsignal", "args": )" +
+                     std::string(10000, '[') + std::string(10000, ']') + "}]}";
+  std::string threads = head + R"("steps": )";
+  for (int i = 0; i < 10000; ++i) threads += R"([{"do": "thread", "name": "t", "steps": )";
+  threads += "[]";
+  for (int i = 0; i < 10000; ++i) threads += "}]";
+  threads += "}";
+  for (const std::string* text : {&returns, &args, &threads}) {
+    std::vector<CatalogError> errors;
+    ASSERT_NO_FATAL_FAILURE(errors = ParseAndValidateCase(*text, "x.json", "area/name", nullptr));
+    ASSERT_EQ(errors.size(), 1u) << AllErrors(errors);
+    EXPECT_NE(errors[0].message.find("nested deeper than 64"), std::string::npos)
+        << errors[0].message;
+    EXPECT_EQ(errors[0].json_path.rfind("/steps/0/", 0), 0u) << errors[0].json_path;
+  }
+
+  // A document built in memory, not parsed, meets the same bound in ValidateCase.
+  json deep = Base();
+  json value = 1;
+  for (int i = 0; i < 10000; ++i) value = json::array({std::move(value)});
+  deep["steps"][0] = {{"call", "getsignal"}, {"args", json::array({std::move(value)})}};
+  const auto errors = Validate(deep);
+  ASSERT_EQ(errors.size(), 1u) << AllErrors(errors);
+  EXPECT_EQ(errors[0].json_path.substr(0, 17), "/steps/0/args/0/0");
+
+  // And through the loader, as `list` and `run` use it.
+  const fs::path root = fs::temp_directory_path() / ("sigconform-deep-" + std::to_string(getpid()));
+  fs::remove_all(root);
+  fs::create_directories(root / "area");
+  std::ofstream(root / "area" / "name.json") << returns;
+  const Catalog catalog = LoadCatalog(root.string());
+  EXPECT_TRUE(catalog.cases.empty());
+  ASSERT_EQ(catalog.errors.size(), 1u);
+  EXPECT_NE(catalog.errors[0].message.find("nested deeper"), std::string::npos);
+  fs::remove_all(root);
+}
+
+// Issue 12, failure 6: a second "platforms" silently won and turned the case not-applicable.
+TEST(Catalog, DuplicateKeysAreErrorsNamingTheKeyAndItsPath) {
+  const auto errors = ParseAndValidateCase(
+      R"({"id": "area/name", "title": "t", "rules": ["meta.test"], "platforms": ["linux"],
+          "steps": [{"do": "check"}], "platforms": ["windows"]})",
+      "area/name.json", "area/name", nullptr);
+  ASSERT_EQ(errors.size(), 1u) << AllErrors(errors);
+  EXPECT_EQ(errors[0].json_path, "/platforms");
+  EXPECT_NE(errors[0].message.find("duplicate key 'platforms'"), std::string::npos);
+}
+
+TEST(Catalog, OversizedAndUnreadableFilesAreErrors) {
+  const fs::path root = fs::temp_directory_path() / ("sigconform-big-" + std::to_string(getpid()));
+  fs::remove_all(root);
+  fs::create_directories(root / "area");
+  std::ofstream(root / "area" / "big.json") << std::string(2u << 20, ' ');
+  // A FIFO without a writer would block a naive reader forever.
+  ASSERT_EQ(mkfifo((root / "area" / "fifo.json").c_str(), 0600), 0);
+  const Catalog catalog = LoadCatalog(root.string());
+  EXPECT_TRUE(HasError(catalog.errors, "", "larger than 1048576 bytes")) << AllErrors(catalog.errors);
+  EXPECT_TRUE(HasError(catalog.errors, "", "not a regular file")) << AllErrors(catalog.errors);
+  fs::remove_all(root);
 }
 
 TEST(Validate, NeverThrowsOnOddDocuments) {

@@ -12,6 +12,7 @@
 #include "module_surface.h"
 #include "rules.h"
 #include "spec_check.h"
+#include "text.h"
 
 namespace sigconform {
 
@@ -66,7 +67,8 @@ bool LoadSelected(const std::string& cases_dir, const std::vector<std::string>& 
   Catalog catalog = LoadCatalog(cases_dir);
   if (!catalog.errors.empty()) {
     for (const CatalogError& e : catalog.errors) {
-      std::cerr << "sigconform: " << FormatCatalogError(e) << "\n";
+      // A case file may hold anything, control characters included.
+      std::cerr << "sigconform: " << TerminalText(FormatCatalogError(e)) << "\n";
     }
     std::cerr << "sigconform: the catalog has " << catalog.errors.size()
               << " error(s); nothing was run\n";

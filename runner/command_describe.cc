@@ -10,6 +10,7 @@
 #include "command_common.h"
 #include "describe.h"
 #include "impl_spec.h"
+#include "text.h"
 
 namespace sigconform {
 
@@ -20,13 +21,16 @@ int DescribeCommand(const std::vector<std::string>& impl_specs) {
   int status = kExitOk;
   for (size_t i = 0; i < impls.size(); i++) {
     if (!described[i].description) {
-      std::cerr << "sigconform: " << impls[i].name << ": " << described[i].error << "\n";
+      std::cerr << "sigconform: " << TerminalText(impls[i].name) << ": "
+                << TerminalText(described[i].error) << "\n";
       status = kExitFailures;
       continue;
     }
     nlohmann::json out = {{"implementation", impls[i].name}, {"argv", impls[i].argv},
                           {"describe", described[i].record}};
-    std::cout << out.dump(2) << "\n";
+    // ASCII only: every other character a driver wrote is escaped, so none reaches the
+    // terminal raw.
+    std::cout << out.dump(2, ' ', true, nlohmann::json::error_handler_t::replace) << "\n";
   }
   return status;
 }

@@ -8,6 +8,7 @@
 
 #include "case.h"
 #include "command_common.h"
+#include "text.h"
 
 namespace sigconform {
 
@@ -18,7 +19,7 @@ int ListCommand(const std::string& cases_dir, const std::vector<std::string>& fi
   size_t width = 0;
   for (const Case& c : cases) width = std::max(width, c.id.size());
   for (const Case& c : cases) {
-    std::cout << c.id << std::string(width - c.id.size() + 2, ' ') << c.title << "\n";
+    std::cout << c.id << std::string(width - c.id.size() + 2, ' ') << TerminalText(c.title) << "\n";
     if (verbose) {
       std::cout << "    rules:";
       for (const std::string& r : c.rules) std::cout << " " << r;

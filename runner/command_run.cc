@@ -1,10 +1,16 @@
 #include "command_run.h"
 
+#include <errno.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <map>
@@ -13,6 +19,7 @@
 
 #include "catalog.h"
 #include "command_common.h"
+#include "console.h"
 #include "describe.h"
 #include "emulation.h"
 #include "environment.h"
@@ -26,9 +33,14 @@
 #include "module_surface.h"
 #include "rules.h"
 #include "supervisor.h"
+#include "text.h"
 
 namespace sigconform {
 namespace {
+
+bool UsesOperation(const Case& c, const char* operation) {
+  return std::find(c.operations.begin(), c.operations.end(), operation) != c.operations.end();
+}
 
 int DefaultJobs() {
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -67,20 +79,22 @@ Result Judge(const Planned& p, const RunRecord& record, const Result& planned) {
   return judged;
 }
 
+// One line per unexpected result. Every part may hold bytes a driver wrote: TerminalText
+// makes them inert (no escape sequence reaches the terminal) and keeps the line one line.
 void PrintResultLine(const Result& r) {
   std::string status = StatusName(r.status);
   for (char& c : status) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
   // The message already names the step where it went wrong.
-  std::cout << status << "  " << r.implementation << "  " << r.case_id;
-  if (!r.message.empty()) std::cout << ": " << r.message;
-  std::cout << "\n";
-  if (!r.reproduce.empty()) std::cout << "    reproduce: " << r.reproduce << "\n";
-  std::cout.flush();
+  std::string line = status + "  " + TerminalText(r.implementation) + "  " + TerminalText(r.case_id);
+  if (!r.message.empty()) line += ": " + TerminalText(r.message);
+  line += "\n";
+  if (!r.reproduce.empty()) line += "    reproduce: " + TerminalText(r.reproduce) + "\n";
+  PrintOut(line);
 }
 
 void PrintSummary(const std::vector<Implementation>& impls, const std::vector<Result>& results,
                   double seconds) {
-  std::cout << "\n";
+  std::string out = "\n";
   for (const Implementation& impl : impls) {
     std::map<Status, int> counts;
     int total = 0;
@@ -89,15 +103,54 @@ void PrintSummary(const std::vector<Implementation>& impls, const std::vector<Re
       counts[r.status]++;
       total++;
     }
-    std::cout << impl.name << ": " << total << " cases";
+    out += TerminalText(impl.name) + ": " + std::to_string(total) + " cases";
     for (Status s : kAllStatuses) {
-      if (counts[s] > 0) std::cout << ", " << counts[s] << " " << StatusName(s);
+      if (counts[s] > 0) out += ", " + std::to_string(counts[s]) + " " + StatusName(s);
     }
-    std::cout << "\n";
+    out += "\n";
   }
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.1f", seconds);
-  std::cout << "finished in " << buf << " s\n";
+  out += std::string("finished in ") + buf + " s\n";
+  PrintOut(out);
+}
+
+// Checks, before anything runs, that the reports can be written: the output directory (made
+// if missing) takes a file, and so does the directory of --json. A run whose results would be
+// lost at the end is refused at the start (issue 12, failure 7).
+bool CheckReportDestinations(const RunOptions& options) {
+  auto check_dir = [](const std::string& dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      PrintErr("sigconform: cannot create the report directory " + TerminalText(dir) + ": " +
+               ec.message() + "; nothing was run\n");
+      return false;
+    }
+    std::string probe = dir + "/.sigconform-write-test-XXXXXX";
+    int fd = mkstemp(probe.data());
+    if (fd < 0) {
+      PrintErr("sigconform: cannot write reports into " + TerminalText(dir) + ": " +
+               std::strerror(errno) + "; nothing was run\n");
+      return false;
+    }
+    close(fd);
+    unlink(probe.c_str());
+    return true;
+  };
+  if (!options.out_dir.empty() && !check_dir(options.out_dir)) return false;
+  if (!options.json_path.empty()) {
+    std::filesystem::path json(options.json_path);
+    std::error_code ec;
+    if (std::filesystem::is_directory(json, ec)) {
+      PrintErr("sigconform: --json " + TerminalText(options.json_path) +
+               " is a directory; nothing was run\n");
+      return false;
+    }
+    const std::string parent = json.has_parent_path() ? json.parent_path().string() : ".";
+    if (!check_dir(parent)) return false;
+  }
+  return true;
 }
 
 bool WriteReports(const RunOptions& options, const RunInfo& info,
@@ -106,10 +159,10 @@ bool WriteReports(const RunOptions& options, const RunInfo& info,
   std::string error;
   auto write = [&](const std::string& path, const std::string& content) {
     if (!WriteFileAtomically(path, content, &error)) {
-      std::cerr << "sigconform: cannot write " << path << ": " << error << "\n";
+      PrintErr("sigconform: cannot write " + TerminalText(path) + ": " + error + "\n");
       ok = false;
     } else {
-      std::cout << "wrote " << path << "\n";
+      PrintOut("wrote " + TerminalText(path) + "\n");
     }
   };
   std::string json = ReportJson(info, results).dump(2) + "\n";
@@ -127,6 +180,7 @@ bool WriteReports(const RunOptions& options, const RunInfo& info,
 
 int RunCommand(const RunOptions& options) {
   auto started = std::chrono::steady_clock::now();
+  if (!CheckReportDestinations(options)) return kExitUsage;
   RunInfo info;
   info.started_at = NowIso8601();
   info.command_line = options.command_line;
@@ -142,7 +196,7 @@ int RunCommand(const RunOptions& options) {
   std::vector<Case> cases;
   if (!LoadSelected(options.cases_dir, options.filters, &cases)) return kExitUsage;
   if (cases.empty()) {
-    std::cerr << "sigconform: no case matches the filters\n";
+    PrintErr("sigconform: no case matches the filters\n");
     return kExitUsage;
   }
   // A case that cites a rule that does not exist or was withdrawn, calls a name the module
@@ -155,7 +209,9 @@ int RunCommand(const RunOptions& options) {
   Expectations expectations;
   for (const std::string& file : options.expectation_files) {
     std::vector<CatalogError> errors = LoadExpectations(file, &expectations);
-    for (const CatalogError& e : errors) std::cerr << "sigconform: " << FormatCatalogError(e) << "\n";
+    for (const CatalogError& e : errors) {
+      PrintErr("sigconform: " + TerminalText(FormatCatalogError(e)) + "\n");
+    }
     if (!errors.empty()) return kExitUsage;
   }
   std::vector<Implementation> impls;
@@ -182,7 +238,9 @@ int RunCommand(const RunOptions& options) {
                     ShellQuote(options.cases_dir) + " --filter " + ShellQuote(c.id);
       if (!described[i].description) {
         r.status = Status::kError;
-        r.message = "the driver could not describe itself: " + described[i].error;
+        r.message = CapText(SanitizeUtf8("the driver could not describe itself: " +
+                                         described[i].error),
+                            kMaxMessageBytes);
       } else {
         Applicability a = Plan(c, *described[i].description, AvailabilitiesOf(rules, c));
         if (a.kind == Applicability::kRun) {
@@ -212,6 +270,10 @@ int RunCommand(const RunOptions& options) {
       spec.parent = p.kase->parent;
       spec.program = DriverProgram(*p.kase).dump();
       spec.timeout_seconds = p.kase->timeout;
+      spec.limits = p.kase->limits;
+      // A case that asks the runner for a signal checks who sent it (si_uid is the sender's
+      // real user): there the driver shares the runner's user, as a child shares its parent's.
+      spec.unprivileged = described[i].unprivileged && !UsesOperation(*p.kase, "parent_kill");
       planned.push_back(p);
       specs.push_back(std::move(spec));
     }
@@ -224,8 +286,9 @@ int RunCommand(const RunOptions& options) {
   // A driver that cannot describe itself errs every case: one line says so, not one per case.
   for (size_t i = 0; i < impls.size(); i++) {
     if (!described[i].description) {
-      std::cout << "ERROR  " << impls[i].name << ": the driver could not describe itself: "
-                << described[i].error << " (" << cases.size() << " cases errored)\n";
+      PrintOut("ERROR  " + TerminalText(impls[i].name) + ": the driver could not describe itself: " +
+               TerminalText(described[i].error) + " (" + std::to_string(cases.size()) +
+               " cases errored)\n");
     }
   }
   for (size_t i = 0; i < results.size(); i++) {
@@ -244,6 +307,9 @@ int RunCommand(const RunOptions& options) {
     planned.clear();
   }
   Supervisor supervisor(static_cast<size_t>(info.jobs));
+  // A record is judged as soon as its driver ends; holding every record until the end of the
+  // run would make the runner's memory grow with the catalog.
+  supervisor.set_release_records(true);
   supervisor.set_progress([&](size_t index, const RunRecord& record) {
     Result& r = results[planned[index].result_index];
     r = Judge(planned[index], record, r);
@@ -258,11 +324,27 @@ int RunCommand(const RunOptions& options) {
     r = Judge(planned[index], records[index], r);
   }
 
+  info.containment = supervisor.containment();
+  if (!info.containment.is_null()) {
+    nlohmann::json as_root = nlohmann::json::object();
+    for (size_t i = 0; i < impls.size(); i++) {
+      if (!described[i].unprivileged_note.empty()) as_root[impls[i].name] = described[i].unprivileged_note;
+    }
+    if (!as_root.empty()) info.containment["implementations_as_runner_user"] = as_root;
+  }
   info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  // Measured before the reports are built: building them adds a little (their text), which the
+  // measurement of issue 12's bound (under 100 MB under every flood) leaves to GNU time.
+  struct rusage self {};
+  if (getrusage(RUSAGE_SELF, &self) == 0) info.runner_max_rss_kb = self.ru_maxrss;
   PrintSummary(impls, results, info.seconds);
   bool written = WriteReports(options, info, results);
+  if (StdoutLost()) {
+    PrintErr("sigconform: standard output was closed by its reader; printing stopped there, "
+             "the run went on and its reports are complete\n");
+  }
   if (interrupted || supervisor.interrupted()) {
-    std::cerr << "sigconform: interrupted; the reports hold what finished\n";
+    PrintErr("sigconform: interrupted; the reports hold what finished\n");
     return kExitInterrupted;
   }
   if (!written) return kExitUsage;

@@ -58,6 +58,29 @@ std::vector<DescribeOutcome> DescribeAll(const std::vector<Implementation>& impl
   if (interrupted != nullptr) *interrupted = supervisor.interrupted();
   std::vector<DescribeOutcome> outcomes;
   for (const RunRecord& run : records) outcomes.push_back(Judge(run));
+  if (supervisor.interrupted()) return outcomes;
+
+  // Those that failed as another user get a second chance as the runner's own.
+  std::vector<LaunchSpec> again;
+  std::vector<size_t> which;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    if (outcomes[i].description || records[i].user.empty()) continue;
+    specs[i].unprivileged = false;
+    again.push_back(specs[i]);
+    which.push_back(i);
+  }
+  if (again.empty()) return outcomes;
+  Supervisor retry(again.size());
+  std::vector<RunRecord> retried = retry.Run(again);
+  if (interrupted != nullptr) *interrupted = retry.interrupted();
+  for (size_t k = 0; k < which.size(); ++k) {
+    DescribeOutcome second = Judge(retried[k]);
+    if (!second.description) continue;  // fails either way: the first error stands
+    second.unprivileged = false;
+    second.unprivileged_note = "described itself only as the runner's user; as " +
+                               records[which[k]].user + ": " + outcomes[which[k]].error;
+    outcomes[which[k]] = std::move(second);
+  }
   return outcomes;
 }
 

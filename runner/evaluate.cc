@@ -1,5 +1,7 @@
 #include "evaluate.h"
 
+#include <signal.h>
+
 #include <cstdio>
 #include <map>
 #include <set>
@@ -16,6 +18,7 @@ using nlohmann::json;
 
 constexpr size_t kStderrExcerptBytes = 2000;
 constexpr size_t kMessageExcerptBytes = 300;
+constexpr size_t kMaxResultJsonBytes = 16 * 1024;
 
 // One step of the case, flattened depth-first, with its protocol path ("3", "3.1").
 struct FlatStep {
@@ -38,6 +41,13 @@ void Flatten(const json& steps, const std::string& prefix, bool main, std::vecto
   }
 }
 
+// Whether the main program's last step lets its exception escape (`uncaught`): then the
+// process is expected to end there, without `done`, like a case with an `exit` step.
+bool EndsUncaught(const json& steps) {
+  return steps.is_array() && !steps.empty() && steps.back().is_object() &&
+         steps.back().value("uncaught", json(false)) == json(true);
+}
+
 bool HasExitStep(const json& steps) {
   if (!steps.is_array()) return false;
   for (const auto& s : steps) {
@@ -51,9 +61,44 @@ bool HasExitStep(const json& steps) {
   return false;
 }
 
-// The signals whose arrival means the implementation crashed rather than behaved.
+// The signals whose arrival means the implementation crashed rather than behaved: what the
+// kernel or the C library sends a process that faulted or aborted (spec/case-format.md, "The
+// end of the process").
 bool IsCrashSignal(int sig) {
-  for (const char* name : {"SIGSEGV", "SIGBUS", "SIGILL", "SIGABRT", "SIGFPE"}) {
+  for (const char* name : {"SIGSEGV", "SIGBUS", "SIGILL", "SIGABRT", "SIGFPE", "SIGSYS", "SIGTRAP"}) {
+    if (SignalNumber(name) == sig) return true;
+  }
+  return false;
+}
+
+// Every signal name the case itself sends or asks to be sent: "@SIGxxx" arguments anywhere in
+// its steps, `sig` fields (parent_kill), signals left pending by the parent. A death by one of
+// these is the implementation's behaviour, judged like any other, never a crash or an error.
+void CollectSignalNames(const json& v, std::set<std::string>* out) {
+  switch (v.type()) {
+    case json::value_t::string: {
+      const std::string& s = v.get_ref<const std::string&>();
+      if (s.rfind("@SIG", 0) == 0) out->insert(s.substr(1));
+      return;
+    }
+    case json::value_t::array:
+      for (const auto& item : v) CollectSignalNames(item, out);
+      return;
+    case json::value_t::object:
+      for (const auto& [key, item] : v.items()) {
+        if (key == "sig" && item.is_string()) out->insert(item.get<std::string>());
+        CollectSignalNames(item, out);
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+bool CaseSendsSignal(const Case& c, int sig) {
+  std::set<std::string> names(c.parent.pending.begin(), c.parent.pending.end());
+  CollectSignalNames(c.steps, &names);  // validated cases nest at most kMaxJsonDepth deep
+  for (const std::string& name : names) {
     if (SignalNumber(name) == sig) return true;
   }
   return false;
@@ -239,6 +284,23 @@ std::string RecordProblem(const json& r) {
 
 std::string Excerpt(const std::string& s) { return TailExcerpt(s, kMessageExcerptBytes); }
 
+// An expected or observed value too large to show whole (a driver may report megabytes) is
+// replaced by the start of its JSON text, cut at kMaxResultJsonBytes.
+json CapJson(json value) {
+  if (value.is_null()) return value;
+  std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (text.size() <= kMaxResultJsonBytes) return value;
+  return json(CapText(text, kMaxResultJsonBytes));
+}
+
+// Bounds what one result holds, whatever the driver wrote: the message (valid UTF-8, at most
+// kMaxMessageBytes), expected and observed.
+void CapResult(Result* r) {
+  r->message = CapText(SanitizeUtf8(r->message), kMaxMessageBytes);
+  r->expected = CapJson(std::move(r->expected));
+  r->observed = CapJson(std::move(r->observed));
+}
+
 // Checks one captured stream; a reason on mismatch.
 std::optional<std::string> CheckStream(const char* name, const StreamExpectation& want,
                                        const std::string& data, bool truncated) {
@@ -302,7 +364,11 @@ class Evaluation {
       }
     }
     Judge();
-    result_.message = SanitizeUtf8(result_.message);
+    if (run_.leftover_processes > 0 && result_.status != Status::kPass) {
+      result_.message += " (" + std::to_string(run_.leftover_processes) +
+                         " of its processes outlived the driver and were killed)";
+    }
+    CapResult(&result_);
     return std::move(result_);
   }
 
@@ -316,12 +382,40 @@ class Evaluation {
     result_.observed = std::move(observed);
   }
 
+  // The table of end states of spec/case-format.md ("The end of the process"), in its order:
+  // the first row that applies decides.
   void Judge() {
     if (!run_.launch_error.empty()) {
       return Set(Status::kError, "the driver could not be started: " + run_.launch_error);
     }
     if (run_.interrupted) {
       return Set(Status::kError, "the runner was interrupted and ended the case");
+    }
+    if (!run_.limit_reached.empty()) {
+      return Set(Status::kError, run_.limit_reached + " (" + result_.exit_description + ")");
+    }
+    const bool signaled = run_.status && !run_.status->exited;
+    const int signal = signaled ? run_.status->signal : 0;
+    const auto asked = c_.exit.by_signal ? SignalNumber(c_.exit.signal) : std::nullopt;
+    const bool expected_signal = asked && *asked == signal;
+    if (signaled && signal == SIGKILL && !expected_signal && !run_.timed_out &&
+        !CaseSendsSignal(c_, SIGKILL)) {
+      return Set(Status::kError,
+                 "the driver was killed by SIGKILL, which neither the case nor the runner sent "
+                 "(the kernel's out-of-memory killer, or a process outside the case)" +
+                     LastStepNote());
+    }
+    if (run_.timed_out) {
+      char secs[32];
+      std::snprintf(secs, sizeof secs, "%g", c_.timeout);
+      const std::string last = LastStepPath();
+      return Set(Status::kTimeout, std::string("timed out after ") + secs + " s; " +
+                                       (last.empty() ? std::string("no step was observed")
+                                                     : "the last step observed was " + last));
+    }
+    if (signaled && IsCrashSignal(signal) && !expected_signal && !CaseSendsSignal(c_, signal)) {
+      return Set(Status::kCrash, "the implementation crashed: " + result_.exit_description +
+                                     LastStepNote());
     }
     if (!run_.protocol_errors.empty()) {
       std::string more = run_.protocol_errors.size() > 1
@@ -334,26 +428,22 @@ class Evaluation {
       return Set(Status::kError, "the observation stream passed its size cap; the rest was dropped");
     }
     if (!IndexRecords()) return;
-    if (run_.timed_out) {
-      std::string last = "no step was observed";
-      if (last_step_index_ >= 0) {
-        last = "the last step observed was " + run_.records[last_step_index_]["path"].get<std::string>();
-      }
-      char secs[32];
-      std::snprintf(secs, sizeof secs, "%g", c_.timeout);
-      return Set(Status::kTimeout, std::string("timed out after ") + secs + " s; " + last);
-    }
     if (!run_.status) return Set(Status::kError, "the driver process was not reaped");
-    const WaitStatus& ws = *run_.status;
-    const auto asked = c_.exit.by_signal ? SignalNumber(c_.exit.signal) : std::nullopt;
-    crashed_ = !ws.exited && IsCrashSignal(ws.signal) && !(asked && *asked == ws.signal);
+    // A case that runs to its end (no `exit` step, no death expected) must end with `done`: a
+    // driver that exits without it, whatever its code, or that closed descriptor 3 early,
+    // broke the protocol; which steps it did not report says nothing about the implementation.
+    if (run_.status->exited && !done_ && !c_.exit.by_signal && !HasExitStep(c_.steps) &&
+        !EndsUncaught(c_.steps)) {
+      // Unless an exception escaped outside any step first: that is the implementation's
+      // doing, and explains the early end better.
+      if (!strays_.empty()) return Stray();
+      return Set(Status::kError, "the driver exited (" + result_.exit_description +
+                                     ") without writing its done record" + LastStepNote());
+    }
 
     if (!WalkSteps()) return;
     if (!strays_.empty()) return Stray();
     if (!CheckExit()) return;
-    if (!c_.exit.by_signal && c_.exit.code == 0 && !HasExitStep(c_.steps) && !done_) {
-      return Set(Status::kError, "the process exited with code 0 without writing its done record");
-    }
     struct StreamCheck {
       const char* name;
       const StreamExpectation& want;
@@ -422,7 +512,6 @@ class Evaluation {
                                   path, path, nullptr, r);
           return false;
         }
-        last_step_index_ = static_cast<long>(i);
       } else if (ev == "handler") {
         handlers_.push_back(i);
       } else if (ev == "audit") {
@@ -455,11 +544,6 @@ class Evaluation {
     for (const FlatStep& f : flat_) {
       auto it = step_records_.find(f.path);
       if (it == step_records_.end()) {
-        if (crashed_) {
-          Set(Status::kError, "the driver crashed (" + result_.exit_description + ") before step " +
-                                  f.path, f.path);
-          return false;
-        }
         if (f.last_main && c_.exit.by_signal) continue;  // the step that was to end the process
         if (!strays_.empty()) {
           Stray();
@@ -626,12 +710,7 @@ class Evaluation {
     if (matches) return true;
     const std::string message = "expected the process " + want + "; it ended with " +
                                 result_.exit_description;
-    if (crashed_) {
-      Set(Status::kError, "the driver crashed: " + message, "", expected,
-          json{{"exit", result_.exit_description}});
-    } else {
-      Set(Status::kFail, message, "", expected, json{{"exit", result_.exit_description}});
-    }
+    Set(Status::kFail, message, "", expected, json{{"exit", result_.exit_description}});
     return false;
   }
 
@@ -643,9 +722,25 @@ class Evaluation {
   std::vector<size_t> handlers_;                // indices of handler records
   std::vector<size_t> strays_;                  // indices of stray records
   std::vector<size_t> audits_;                  // indices of audit records
-  long last_step_index_ = -1;
+  // The path of the last step record read, "" when none was; read straight from the
+  // records, so that it is known before (or without) IndexRecords.
+  std::string LastStepPath() const {
+    for (auto it = run_.records.rbegin(); it != run_.records.rend(); ++it) {
+      if (it->value("ev", json()) == "step" && it->value("path", json()).is_string()) {
+        return (*it)["path"].get<std::string>();
+      }
+    }
+    return "";
+  }
+
+  // " after step 3 (the last one observed)" or " before its first step".
+  std::string LastStepNote() const {
+    const std::string last = LastStepPath();
+    if (last.empty()) return " before its first step";
+    return " after step " + last + " (the last one observed)";
+  }
+
   bool done_ = false;
-  bool crashed_ = false;
 };
 
 }  // namespace
@@ -665,7 +760,8 @@ Result Evaluate(const Case& c, const RunRecord& run) {
     Result r;
     r.case_id = c.id;
     r.status = Status::kError;
-    r.message = std::string("internal error while evaluating: ") + e.what();
+    r.message = CapText(SanitizeUtf8(std::string("internal error while evaluating: ") + e.what()),
+                        kMaxMessageBytes);
     r.seconds = run.seconds;
     r.env = run.env;
     r.exit_description = run.launch_error.empty() ? DescribeWaitStatus(run.status) : "";

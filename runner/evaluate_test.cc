@@ -5,6 +5,7 @@
 #include <csignal>
 
 #include "catalog.h"
+#include "text.h"
 
 namespace sigconform {
 namespace {
@@ -154,9 +155,9 @@ TEST(Evaluate, KilledBeforeTheStartRecordFailsAtTheFirstStep) {
   EXPECT_EQ(r.step, "0");
   EXPECT_EQ(r.message, "the process ended (killed by SIGUSR1) before the driver wrote its start "
                        "record: no step ran");
-  // A crash signal there is the driver's breakdown, not a verdict.
+  // A crash signal there is a crash, not a verdict (the table of end states, row 6).
   r = Evaluate(Make(kTwoChecks), Record({}, Killed(SIGSEGV, true)));
-  EXPECT_EQ(r.status, Status::kError);
+  EXPECT_EQ(r.status, Status::kCrash);
 }
 
 TEST(Evaluate, StepRecordForAPathTheCaseLacksIsError) {
@@ -210,10 +211,13 @@ TEST(Evaluate, TimeoutSaysTheLastStepObserved) {
   EXPECT_EQ(r.message, "timed out after 10 s; no step was observed");
 }
 
-TEST(Evaluate, ProtocolTroubleWinsOverTimeout) {
+TEST(Evaluate, TimeoutWinsOverWhatTheKilledDriverLeftHalfDone) {
+  // Killed at its timeout, a driver may leave a cut line or odd records: the timeout is what
+  // happened.
   RunRecord run = Record({Start(), Ok("9")}, Killed(SIGKILL));
   run.timed_out = true;
-  EXPECT_EQ(Evaluate(Make(kTwoChecks), run).status, Status::kError);
+  run.protocol_errors = {"line 3: last line has no newline: {\"ev\":"};
+  EXPECT_EQ(Evaluate(Make(kTwoChecks), run).status, Status::kTimeout);
 }
 
 TEST(Evaluate, UnreapedProcessIsError) {
@@ -405,7 +409,7 @@ TEST(Evaluate, EventTimingAgainstAStepNeverObservedFails) {
   const Case c = Make(R"([{"do": "check", "expect": {"events": [{"handler": "h", "after_start_of": "1"}]}},
     {"do": "check"}])");
   const Result r = Evaluate(c, Record({Start(), Handler("h", "SIGUSR1", SIGUSR1), Ok("0")},
-                                      Killed(SIGKILL)));
+                                      Killed(SIGTERM)));
   EXPECT_EQ(r.status, Status::kFail);
   EXPECT_NE(r.message.find("step 1 was not observed"), std::string::npos) << r.message;
 }
@@ -451,18 +455,119 @@ TEST(Evaluate, AStrayExceptionFails) {
   EXPECT_EQ(early.message, r.message);
 }
 
-TEST(Evaluate, EndingBeforeAStepFailsAtThatStep) {
-  const Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0")}, Exited(1)));
+TEST(Evaluate, DeathByASignalBeforeAStepFailsAtThatStep) {
+  // SIGUSR1's default action ended it: the implementation did not behave (say, a handler
+  // was not installed); that is a failure at the first step it did not reach.
+  const Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0")}, Killed(SIGUSR1)));
   EXPECT_EQ(r.status, Status::kFail);
   EXPECT_EQ(r.step, "1");
-  EXPECT_EQ(r.message, "the process ended (exit code 1) before step 1");
+  EXPECT_EQ(r.message, "the process ended (killed by SIGUSR1) before step 1");
 }
 
-TEST(Evaluate, ACrashBeforeAStepIsAnError) {
-  const Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0")}, Killed(SIGSEGV, true)));
+// Issue 12, failure 5: exiting after the start record without `done`, or closing descriptor
+// 3 early, was scored as a failing implementation ("ended before step 0").
+TEST(Evaluate, ExitingWithoutDoneIsAnErrorWhateverTheCode) {
+  for (int code : {0, 1, 3}) {
+    SCOPED_TRACE(code);
+    const Result r = Evaluate(Make(kTwoChecks), Record({Start()}, Exited(code)));
+    EXPECT_EQ(r.status, Status::kError);
+    EXPECT_EQ(r.message, "the driver exited (exit code " + std::to_string(code) +
+                             ") without writing its done record before its first step");
+  }
+  // Descriptor 3 closed after step 0, then a normal exit: the rest was never reported.
+  const Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0")}, Exited(0)));
   EXPECT_EQ(r.status, Status::kError);
-  EXPECT_EQ(r.message, "the driver crashed (killed by SIGSEGV (core dumped)) before step 1");
+  EXPECT_EQ(r.message, "the driver exited (exit code 0) without writing its done record after "
+                       "step 0 (the last one observed)");
+}
+
+// Issue 12, failure 5: death by SIGKILL (the OOM killer) was scored as `fail`.
+TEST(Evaluate, SigkillThatNeitherTheCaseNorTheRunnerSentIsAnError) {
+  Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0")}, Killed(SIGKILL)));
+  EXPECT_EQ(r.status, Status::kError);
+  EXPECT_EQ(r.message, "the driver was killed by SIGKILL, which neither the case nor the runner "
+                       "sent (the kernel's out-of-memory killer, or a process outside the case) "
+                       "after step 0 (the last one observed)");
+  // Sent by the runner at the timeout: a timeout.
+  RunRecord timed_out = Record({Start(), Ok("0")}, Killed(SIGKILL));
+  timed_out.timed_out = true;
+  EXPECT_EQ(Evaluate(Make(kTwoChecks), timed_out).status, Status::kTimeout);
+  // Sent by the case itself: judged like any other end.
+  const Case kills = Make(R"([{"do": "check"}, {"do": "kill", "sig": "@SIGKILL"}])",
+                          {{"exit", {{"signal", "SIGKILL"}}}});
+  EXPECT_EQ(Evaluate(kills, Record({Start(), Ok("0")}, Killed(SIGKILL))).status, Status::kPass);
+  const Case kills_wrongly = Make(R"([{"do": "kill", "sig": "@SIGKILL"}, {"do": "check"}])");
+  r = Evaluate(kills_wrongly, Record({Start()}, Killed(SIGKILL)));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.step, "0");
+}
+
+// Issue 12, failure 5: a crash of the implementation is its own status, like WPT's CRASH.
+TEST(Evaluate, ACrashIsItsOwnStatusSayingWhereItHappened) {
+  Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0")}, Killed(SIGSEGV, true)));
+  EXPECT_EQ(r.status, Status::kCrash);
+  EXPECT_EQ(r.message, "the implementation crashed: killed by SIGSEGV (core dumped) after step 0 "
+                       "(the last one observed)");
   EXPECT_EQ(r.exit_description, "killed by SIGSEGV (core dumped)");
+  for (int sig : {SIGBUS, SIGILL, SIGABRT, SIGFPE, SIGSYS, SIGTRAP}) {
+    EXPECT_EQ(Evaluate(Make(kTwoChecks), Record({Start()}, Killed(sig))).status, Status::kCrash)
+        << sig;
+  }
+  // Even with a half-written record: the crash cut it.
+  RunRecord cut = Record({Start(), Ok("0")}, Killed(SIGSEGV));
+  cut.protocol_errors = {"line 3: last line has no newline: {\"ev\":\"st"};
+  r = Evaluate(Make(kTwoChecks), cut);
+  EXPECT_EQ(r.status, Status::kCrash);
+  // And before any record at all.
+  r = Evaluate(Make(kTwoChecks), Record({}, Killed(SIGABRT, true)));
+  EXPECT_EQ(r.status, Status::kCrash);
+  EXPECT_EQ(r.message, "the implementation crashed: killed by SIGABRT (core dumped) before its "
+                       "first step");
+}
+
+TEST(Evaluate, ACrashSignalTheCaseSendsIsJudgedNotACrash) {
+  // The case sends SIGSEGV to a handler; dying of it means the handler was not there.
+  const Case c = Make(R"([{"call": "signal", "args": ["@SIGSEGV", {"handler": "h"}]},
+                         {"do": "kill", "sig": "@SIGSEGV"}, {"do": "check"}])");
+  const Result r = Evaluate(c, Record({Start(), Ok("0"), Ok("1")}, Killed(SIGSEGV)));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.step, "2");
+}
+
+// Issue 12, failure 9: a case that runs into its memory or process limit is an error that
+// says which, not a failure of the implementation.
+TEST(Evaluate, ALimitReachedIsAnErrorWithTheReason) {
+  RunRecord run = Record({Start(), Ok("0")}, Killed(SIGKILL));
+  run.limit_reached = "the case reached its memory limit of 64 MiB: the kernel killed 1 of its processes";
+  Result r = Evaluate(Make(kTwoChecks), run);
+  EXPECT_EQ(r.status, Status::kError);
+  EXPECT_EQ(r.message, run.limit_reached + " (killed by SIGKILL)");
+  run.timed_out = true;  // a fork bomb held at its limit runs into the timeout: still the limit
+  EXPECT_EQ(Evaluate(Make(kTwoChecks), run).message, r.message);
+}
+
+TEST(Evaluate, ProcessesLeftBehindAreMentionedInAResultThatIsNotAPass) {
+  RunRecord run = Record({Start(), Ok("0")}, Killed(SIGTERM));
+  run.leftover_processes = 2;
+  Result r = Evaluate(Make(kTwoChecks), run);
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.message, "the process ended (killed by SIGTERM) before step 1 (2 of its processes "
+                       "outlived the driver and were killed)");
+  run = Record({Start(), Ok("0"), Ok("1"), Done()});
+  run.leftover_processes = 2;
+  EXPECT_EQ(Evaluate(Make(kTwoChecks), run).message, "");
+}
+
+// Issue 12, failure 8: a 7 MB observed value became a 7 MB console line and a 14 MB summary.
+TEST(Evaluate, MessagesAndObservedValuesAreCapped) {
+  const Case c = Make(R"([{"do": "check", "expect": {"returns": "short"}}])");
+  const Result r = Evaluate(c, Record({Start(), Ok("0", std::string(7u << 20, 'x')), Done()}));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_LE(r.message.size(), kMaxMessageBytes + 40);
+  EXPECT_NE(r.message.find(" more bytes]"), std::string::npos);
+  EXPECT_TRUE(r.observed.is_string());
+  EXPECT_LE(r.observed.get<std::string>().size(), 16u * 1024 + 40);
+  EXPECT_EQ(r.expected, json::parse(R"({"returns": "short"})"));  // small: kept whole
 }
 
 TEST(Evaluate, OnlyTheLastMainStepMayLackAnObservationWhenDeathBySignalIsExpected) {
@@ -500,17 +605,18 @@ TEST(Evaluate, ExitMismatchFails) {
   EXPECT_EQ(r.status, Status::kFail);
 }
 
-TEST(Evaluate, AnUnexpectedCrashAtTheEndIsAnError) {
+TEST(Evaluate, AnUnexpectedCrashAtTheEndIsACrash) {
   const Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0"), Ok("1"), Done()}, Killed(SIGBUS)));
-  EXPECT_EQ(r.status, Status::kError);
-  EXPECT_EQ(r.message, "the driver crashed: expected the process to exit with code 0; it ended with "
-                       "killed by SIGBUS");
+  EXPECT_EQ(r.status, Status::kCrash);
+  EXPECT_EQ(r.message, "the implementation crashed: killed by SIGBUS after step 1 (the last one "
+                       "observed)");
 }
 
 TEST(Evaluate, ANormalExitWithoutDoneIsAnError) {
   Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0"), Ok("1")}));
   EXPECT_EQ(r.status, Status::kError);
-  EXPECT_EQ(r.message, "the process exited with code 0 without writing its done record");
+  EXPECT_EQ(r.message, "the driver exited (exit code 0) without writing its done record after "
+                       "step 1 (the last one observed)");
   // An exit step ends the program before done; so does an expected non-zero code.
   const Case exit_step = Make(R"([{"do": "check"}, {"do": "exit", "code": 0}])");
   EXPECT_EQ(Evaluate(exit_step, Record({Start(), Ok("0"), Ok("1")})).status, Status::kPass);
@@ -607,6 +713,18 @@ TEST(Evaluate, UncaughtLastStepNeedsNoDoneRecord) {
   const Result r = Evaluate(
       c, Record({Start(), Raised("0", "KeyboardInterrupt", {"KeyboardInterrupt", "BaseException"})},
                 Killed(SIGINT)));
+  EXPECT_EQ(r.status, Status::kPass) << r.message;
+}
+
+// The table of end states, row 8, is for cases that run to their end: one whose last step lets
+// its exception escape ends with the interpreter's exit status (1), and no done record.
+TEST(Evaluate, UncaughtLastStepExitingWithoutDoneIsJudgedNotAnError) {
+  const Case c = Make(R"([{"do": "check"}, {"do": "check", "uncaught": true,
+                          "expect": {"raises": "RuntimeError"}}])",
+                      {{"exit", {{"code", 1}}}});
+  const Result r = Evaluate(
+      c, Record({Start(), Ok("0"), Raised("1", "RuntimeError", {"RuntimeError", "Exception"})},
+                Exited(1)));
   EXPECT_EQ(r.status, Status::kPass) << r.message;
 }
 

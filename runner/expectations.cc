@@ -1,9 +1,8 @@
 #include "expectations.h"
 
+#include "bounded_file.h"
+#include "bounded_json.h"
 #include "text.h"
-
-#include <fstream>
-#include <sstream>
 
 namespace sigconform {
 namespace {
@@ -75,19 +74,14 @@ std::vector<CatalogError> ParseExpectations(const nlohmann::json& doc, const std
 }
 
 std::vector<CatalogError> LoadExpectations(const std::string& path, Expectations* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {{path, "", "cannot read the expectation file"}};
-  std::stringstream text;
-  text << in.rdbuf();
+  std::string text, read_error;
+  if (!ReadFileBounded(path, kExpectationFileBounds.max_bytes, &text, &read_error)) {
+    return {{path, "", read_error}};
+  }
   nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    std::string what = e.what();
-    if (const size_t tag_end = what.find("] "); tag_end != std::string::npos) {
-      what = what.substr(tag_end + 2);
-    }
-    return {{path, "", "invalid JSON: " + what}};
+  JsonError error;
+  if (!ParseBoundedJson(text, kExpectationFileBounds, &doc, &error)) {
+    return {{path, error.json_path, error.message}};
   }
   return ParseExpectations(doc, path, out);
 }

@@ -28,8 +28,9 @@ struct Expectations {
 
 // Reads an expectation file, `{"<implementation>": {"<case id or glob>": "reason"}}`, and
 // appends its entries to *out. Returns the problems found (unreadable file, JSON syntax with
-// line and column, wrong types, empty reasons), each naming the file and the JSON path; a
-// file with problems adds no entry. Never throws.
+// line and column, a key given twice, wrong types, empty reasons), each naming the file and
+// the JSON path; a file with problems adds no entry. Bounds: kExpectationFileBounds
+// (bounded_json.h) for its size, depth and number of values. Never throws.
 std::vector<CatalogError> LoadExpectations(const std::string& path, Expectations* out);
 
 // LoadExpectations on an already parsed document; `file` is used in errors and entries.

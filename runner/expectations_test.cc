@@ -100,5 +100,26 @@ TEST(LoadExpectations, ReadsAFileAndReportsSyntaxWithLine) {
   EXPECT_EQ(LoadExpectations(path, &e).size(), 1u);
 }
 
+TEST(LoadExpectations, DuplicateKeysAndHugeFilesAreErrorsNotSilentChoices) {
+  const std::string path = std::filesystem::temp_directory_path() /
+                           ("sigconform-exp-dup-" + std::to_string(getpid()) + ".json");
+  // The second entry would silently replace the first.
+  std::ofstream(path) << R"({"pypy": {"masks/a": "known", "masks/a": "other"}})";
+  Expectations e;
+  auto errors = LoadExpectations(path, &e);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].json_path, "/pypy/masks~1a");
+  EXPECT_NE(errors[0].message.find("duplicate key 'masks/a'"), std::string::npos);
+  EXPECT_TRUE(e.entries.empty());
+  {
+    std::ofstream out(path);
+    out << "{\"pypy\": {\"a\": \"" << std::string(5u << 20, 'x') << "\"}}";
+  }
+  errors = LoadExpectations(path, &e);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].message.find("larger than"), std::string::npos) << errors[0].message;
+  std::filesystem::remove(path);
+}
+
 }  // namespace
 }  // namespace sigconform

@@ -31,6 +31,8 @@ enum ChildStage : int {
   kStageKill,
   kStageMask,
   kStageExec,
+  kStageCgroup,
+  kStageUser,
 };
 
 const char* StageName(int stage) {
@@ -42,6 +44,8 @@ const char* StageName(int stage) {
     case kStageKill: return "making signals pending";
     case kStageMask: return "setting the signal mask";
     case kStageExec: return "exec";
+    case kStageCgroup: return "joining the case's cgroup";
+    case kStageUser: return "changing to the driver's user";
   }
   return "unknown step";
 }
@@ -61,6 +65,11 @@ struct ChildPlan {
   int sources[kFirstPrivateFd] = {-1, -1, -1, -1, -1};  // what becomes descriptor 0..4
   int error_fd = -1;  // write end of the exec-error pipe (close-on-exec)
   int max_fd = 0;     // for the close loop when close_range is unavailable
+  const int* join_fds = nullptr;  // cgroup.procs of the case's groups, each written "0"
+  size_t join_fd_count = 0;
+  bool change_user = false;  // become uid/gid, without supplementary groups
+  uid_t uid = 0;
+  gid_t gid = 0;
 };
 
 // Runs in the child between fork and exec: async-signal-safe calls only (write, _exit).
@@ -83,6 +92,13 @@ struct ChildPlan {
   // The parent does the same; whichever runs first closes the race in which the runner
   // signals the group before it exists.
   if (setpgid(0, 0) != 0) ChildFail(error_fd, kStageSetpgid, errno);
+
+  // Into the case's cgroups first ("0" is this process): everything the driver starts is
+  // then born inside them, and no moment passes in which it runs outside. Before the change
+  // of user, which would take away the right to move.
+  for (size_t i = 0; i < plan.join_fd_count; ++i) {
+    if (write(plan.join_fds[i], "0", 1) != 1) ChildFail(error_fd, kStageCgroup, errno);
+  }
 
   // Every disposition back to SIG_DFL (handlers of the runner make no sense in the driver,
   // and ignored dispositions of the runner's own parent must not leak in), except the ignores
@@ -140,6 +156,18 @@ struct ChildPlan {
     limit.rlim_max = plan.rlimit_values[i];
     if (setrlimit(plan.rlimit_resources[i], &limit) != 0) {
       ChildFail(error_fd, kStageRlimit, errno);
+    }
+  }
+
+  // Another user, when the runner is root: then the driver can neither signal nor move
+  // anything outside its own case. Raw system calls: glibc's wrappers synchronise threads,
+  // which must not be relied on between fork and exec. Before the pending signals, so that
+  // their sender is the driver's own user, as in a normal process tree.
+  if (plan.change_user) {
+    if (syscall(SYS_setgroups, 0, nullptr) != 0 ||
+        syscall(SYS_setresgid, plan.gid, plan.gid, plan.gid) != 0 ||
+        syscall(SYS_setresuid, plan.uid, plan.uid, plan.uid) != 0) {
+      ChildFail(error_fd, kStageUser, errno);
     }
   }
 
@@ -308,7 +336,8 @@ WaitStatus ParseWaitStatus(int status) {
   return out;
 }
 
-bool Launch(const LaunchSpec& spec, LaunchedChild* child, std::string* error) {
+bool Launch(const LaunchSpec& spec, LaunchedChild* child, std::string* error,
+            const ChildContainment* containment) {
   if (spec.argv.empty() || spec.argv[0].empty() || spec.argv[0][0] != '/') {
     *error = "the program to execute must be an absolute path: '" +
              (spec.argv.empty() ? std::string() : spec.argv[0]) + "'";
@@ -357,6 +386,17 @@ bool Launch(const LaunchSpec& spec, LaunchedChild* child, std::string* error) {
     }
     rlimit_resources.push_back(*resource);
     rlimit_values.push_back(static_cast<rlim_t>(value));
+  }
+  if (containment != nullptr && containment->nproc > 0) {
+    rlimit_resources.push_back(RLIMIT_NPROC);
+    rlimit_values.push_back(static_cast<rlim_t>(containment->nproc));
+  }
+  if (containment != nullptr) {
+    plan.join_fds = containment->join_fds.data();
+    plan.join_fd_count = containment->join_fds.size();
+    plan.change_user = containment->change_user;
+    plan.uid = containment->uid;
+    plan.gid = containment->gid;
   }
   plan.rlimit_resources = rlimit_resources.data();
   plan.rlimit_values = rlimit_values.data();

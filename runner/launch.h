@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "case.h"
+#include "containment.h"
 #include "run_record.h"
 #include "unique_fd.h"
 
@@ -35,6 +36,12 @@ struct LaunchSpec {
   double kill_grace_seconds = 1.0;
   size_t capture_limit = 1 << 20;      // bytes kept of stdout and of stderr, each
   size_t observation_limit = 8 << 20;  // bytes accepted on the observation stream
+  // Memory and processes the driver and everything it starts may use together, enforced by
+  // the supervisor's containment (containment.h) where the host allows.
+  CaseLimits limits;
+  // Run the driver as an unprivileged user of its own when the runner is root (containment.h).
+  // False for an implementation that cannot run so (its files are not readable by others).
+  bool unprivileged = true;
 };
 
 // The parent's side of a started driver. Every descriptor is close-on-exec and non-blocking.
@@ -54,12 +61,19 @@ struct LaunchedChild {
 // closed, RLIMIT_CORE 0 and then parent.rlimits (soft = hard), the environment exactly
 // spec.env. Returns once the exec has succeeded or failed.
 //
+// With `containment` (containment.h), the child also joins the case's cgroups before anything
+// else (writing "0" to each cgroup.procs), adds RLIMIT_NPROC to its limits, and changes to the
+// given user and group (no supplementary groups) after setting its limits and before making
+// parent.pending pending (so that their sender is the driver's own user).
+//
 // On success fills *child and returns true. On failure returns false with *error set, e.g.
-// "cannot execute /x/y: No such file or directory"; no process and no descriptor is left
-// behind. Not reentrant across threads with respect to the child's inherited descriptors: all
-// descriptors it creates are close-on-exec, so a concurrent fork+exec elsewhere does not keep
-// them, but between that fork and its exec it briefly holds copies.
-bool Launch(const LaunchSpec& spec, LaunchedChild* child, std::string* error);
+// "cannot execute /x/y: No such file or directory", "cannot set up the driver's process
+// (changing to the driver's user): Operation not permitted"; no process and no descriptor is
+// left behind. Not reentrant across threads with respect to the child's inherited descriptors:
+// all descriptors it creates are close-on-exec, so a concurrent fork+exec elsewhere does not
+// keep them, but between that fork and its exec it briefly holds copies.
+bool Launch(const LaunchSpec& spec, LaunchedChild* child, std::string* error,
+            const ChildContainment* containment = nullptr);
 
 // Parses a status from waitpid() into a WaitStatus. A stopped or continued status (never
 // asked for) reads as exited with code 0 — callers wait only for terminations.

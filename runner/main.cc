@@ -16,6 +16,7 @@
 #include "command_list.h"
 #include "command_repro.h"
 #include "command_run.h"
+#include "console.h"
 
 namespace {
 
@@ -31,6 +32,8 @@ std::string SelfPath(const char* argv0) {
 
 int main(int argc, char** argv) {
   using namespace sigconform;
+  // `sigconform run | head -1`: a reader that leaves must not kill the run (console.h).
+  IgnoreSigpipe();
   CLI::App app{"sigconform: conformance of Python signal-module semantics"};
   app.require_subcommand(1);
 

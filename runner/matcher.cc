@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "bounded_json.h"
 #include "signal_names.h"
 
 namespace sigconform {
@@ -193,10 +194,31 @@ std::string JoinDescribed(const json& items, const char* open, const char* close
   return out + close;
 }
 
-// Compact JSON for things that are neither valid encodings nor valid matchers.
+// Compact JSON for things that are neither valid encodings nor valid matchers. dump()
+// recurses once per level, so a value deeper than the parsers allow is not dumped.
 std::string Dump(const json& v) {
+  if (!WithinJsonDepth(v, kMaxJsonDepth, nullptr)) return "<nested too deeply to show>";
   return v.dump(-1, ' ', false, json::error_handler_t::replace);
 }
+
+// How deep the walkers below (Match, SameValue, Describe, DescribeMatcher) may recurse, in
+// calls of themselves on this thread. Values and matchers the runner parsed nest at most
+// kMaxJsonDepth (64) deep, so this is only ever reached by a value built elsewhere; it keeps
+// such a value from exhausting the stack.
+constexpr int kMaxWalkDepth = 200;
+thread_local int g_walk_depth = 0;
+
+// Counts one level of a walker's recursion for as long as it lives.
+class WalkDepth {
+ public:
+  WalkDepth() { ++g_walk_depth; }
+  ~WalkDepth() { --g_walk_depth; }
+  WalkDepth(const WalkDepth&) = delete;
+  WalkDepth& operator=(const WalkDepth&) = delete;
+  bool too_deep() const { return g_walk_depth > kMaxWalkDepth; }
+};
+
+const char kTooDeep[] = "<nested too deeply to show>";  // what Describe shows instead
 
 const char* TypeWord(Kind k) {
   switch (k) {
@@ -558,6 +580,11 @@ std::optional<std::string> MatchObject(const json& m, const json& observed, cons
 }  // namespace
 
 std::optional<std::string> Match(const json& matcher, const json& observed, const Bindings& b) {
+  WalkDepth depth;
+  if (depth.too_deep()) {
+    return "the value or the matcher is nested more than " + std::to_string(kMaxWalkDepth) +
+           " levels deep";
+  }
   const Kind k = KindOf(observed);
   switch (matcher.type()) {
     case json::value_t::null:
@@ -607,6 +634,8 @@ std::optional<std::string> Match(const json& matcher, const json& observed, cons
 }
 
 bool SameValue(const json& a, const json& b) {
+  WalkDepth depth;
+  if (depth.too_deep()) return false;
   const Kind ka = KindOf(a), kb = KindOf(b);
   if (ka != kb) return false;
   switch (ka) {
@@ -656,6 +685,8 @@ bool SameValue(const json& a, const json& b) {
 }
 
 std::string Describe(const json& v) {
+  WalkDepth depth;
+  if (depth.too_deep()) return kTooDeep;
   switch (KindOf(v)) {
     case Kind::kNone: return "None";
     case Kind::kBool: return v.get<bool>() ? "True" : "False";
@@ -713,6 +744,8 @@ std::string DescribeTyped(const json& v) {
 }
 
 std::string DescribeMatcher(const json& m) {
+  WalkDepth depth;
+  if (depth.too_deep()) return kTooDeep;
   switch (m.type()) {
     case json::value_t::null: return "None";
     case json::value_t::boolean: return m.get<bool>() ? "True" : "False";

@@ -20,6 +20,11 @@ using Bindings = std::map<std::string, nlohmann::json>;
 // integer 5 never matches an enum member, a float or a bool. A "$name" matcher compares with
 // bindings[name]. A malformed matcher or a malformed encoding is a mismatch with a reason,
 // never an exception.
+//
+// Bounds: this function and the three below recurse once per level of the value or matcher.
+// They stop at 200 levels of their own recursion (a mismatch saying so; "<nested too deeply
+// to show>" in renderings; SameValue false), and never dump JSON nested deeper than
+// kMaxJsonDepth, whatever built the value: no input can exhaust the stack.
 std::optional<std::string> Match(const nlohmann::json& matcher, const nlohmann::json& observed,
                                  const Bindings& bindings);
 

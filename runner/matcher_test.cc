@@ -202,6 +202,24 @@ TEST(Match, MalformedMatchersAndValuesAreReasonsNotExceptions) {
   EXPECT_NE(Why(J(R"({"$len": 1})"), J(R"({"set": 5})")), "");
 }
 
+// Issue 12, failure 1: one record nested 30,000 levels deep overflowed the recursion in
+// Describe and took the runner down with SIGSEGV. Values built outside the bounded parsers
+// (here, by hand) must not be able to do that either.
+TEST(Match, ValuesNestedFarTooDeepAreMismatchesNotStackOverflows) {
+  json deep = 1;
+  for (int i = 0; i < 30000; ++i) deep = json{{"tuple", json::array({std::move(deep)})}};
+  json list = 1;
+  for (int i = 0; i < 30000; ++i) list = json::array({std::move(list)});
+  EXPECT_NE(Why(1, deep), "");
+  EXPECT_NE(Why(J(R"({"tuple": [1]})"), deep).find("nested"), std::string::npos);
+  EXPECT_NE(Describe(deep).find("nested too deeply"), std::string::npos);
+  EXPECT_NE(DescribeTyped(list).find("nested too deeply"), std::string::npos);
+  EXPECT_NE(DescribeMatcher(list).find("nested too deeply"), std::string::npos);
+  EXPECT_NE(Why(list, list), "");
+  EXPECT_FALSE(SameValue(list, list));
+  EXPECT_NE(Why(J(R"({"$not": 5})"), deep), "x");  // whatever it says, it returns
+}
+
 TEST(Describe, RendersLikePythonRepr) {
   EXPECT_EQ(Describe(nullptr), "None");
   EXPECT_EQ(Describe(true), "True");

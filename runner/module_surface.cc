@@ -1,10 +1,11 @@
 #include "module_surface.h"
 
 #include <algorithm>
-#include <fstream>
 #include <set>
 #include <sstream>
 
+#include "bounded_file.h"
+#include "bounded_json.h"
 #include "case_syntax.h"
 #include "text.h"
 
@@ -318,21 +319,13 @@ std::vector<CatalogError> ParseModuleSurface(const json& doc, const std::string&
 }
 
 std::vector<CatalogError> LoadModuleSurface(const std::string& path, ModuleSurface* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {{path, "", "cannot read the module surface file"}};
-  std::string text;
-  char buf[65536];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<size_t>(in.gcount()));
-    if (text.size() > kMaxFileBytes) {
-      return {{path, "", "the module surface file is larger than 1 MiB"}};
-    }
-  }
+  std::string text, error;
+  if (!ReadFileBounded(path, kMaxFileBytes, &text, &error)) return {{path, "", error}};
   json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    return {{path, "", std::string("invalid JSON: ") + e.what()}};
+  JsonError parse_error;
+  if (!ParseBoundedJson(text, JsonBounds{kMaxFileBytes, kMaxJsonDepth, 100000}, &doc,
+                        &parse_error)) {
+    return {{path, parse_error.json_path, parse_error.message}};
   }
   return ParseModuleSurface(doc, path, out);
 }

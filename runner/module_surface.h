@@ -73,7 +73,8 @@ const std::vector<std::string>& ParameterTypes();
 std::vector<CatalogError> ParseModuleSurface(const nlohmann::json& doc, const std::string& file,
                                              ModuleSurface* out);
 
-// Reads and parses the file (at most 1 MiB). Never throws.
+// Reads and parses the file: at most 1 MiB, nested at most kMaxJsonDepth, no key given twice
+// (bounded_json.h). Never throws.
 std::vector<CatalogError> LoadModuleSurface(const std::string& path, ModuleSurface* out);
 
 }  // namespace sigconform

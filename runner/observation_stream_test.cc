@@ -84,5 +84,71 @@ TEST(ObservationStream, RequestsReachTheHandlerAtOnce) {
   EXPECT_EQ(stream.protocol_errors()[0].substr(0, 24), "line 2: unknown signal: ");
 }
 
+// Issue 12, failure 1: a record nested 30,000 levels deep (a 60 KB line) crashed the runner.
+TEST(ObservationStream, DeeplyNestedRecordIsAProtocolErrorNotACrash) {
+  ObservationStream stream;
+  std::string line = "{\"ev\":\"step\",\"value\":" + std::string(30000, '[') +
+                     std::string(30000, ']') + "}\n";
+  FeedString(&stream, line);
+  FeedString(&stream, "{\"ev\":\"done\"}\n");
+  stream.Finish();
+  ASSERT_EQ(stream.records().size(), 1u);
+  ASSERT_EQ(stream.protocol_errors().size(), 1u);
+  EXPECT_NE(stream.protocol_errors()[0].find("line 1: nested deeper than 64 arrays and objects"),
+            std::string::npos)
+      << stream.protocol_errors()[0];
+}
+
+TEST(ObservationStream, DuplicateKeysInARecordAreProtocolErrors) {
+  ObservationStream stream;
+  FeedString(&stream, "{\"ev\":\"step\",\"ok\":true,\"ok\":false}\n");
+  stream.Finish();
+  EXPECT_TRUE(stream.records().empty());
+  ASSERT_EQ(stream.protocol_errors().size(), 1u);
+  EXPECT_NE(stream.protocol_errors()[0].find("duplicate key 'ok'"), std::string::npos);
+}
+
+// Issue 12, failure 2: one stored error per "{}" line turned the 8 MB cap into about 350 MB
+// of runner memory per driver.
+TEST(ObservationStream, ProtocolErrorsAreCountedNotAllKept) {
+  ObservationStream stream;
+  std::string flood;
+  for (int i = 0; i < 100000; ++i) flood += "{}\n";
+  FeedString(&stream, flood);
+  stream.Finish();
+  ASSERT_EQ(stream.protocol_errors().size(), ObservationStream::kMaxProtocolErrors + 1);
+  EXPECT_EQ(stream.protocol_errors().back(),
+            "(" + std::to_string(100000 - ObservationStream::kMaxProtocolErrors) +
+                " more protocol errors)");
+}
+
+TEST(ObservationStream, KeptRecordsAreBoundedByWhatTheyCost) {
+  ObservationStream stream(8u << 20, 1u << 20);
+  std::string flood;
+  for (int i = 0; i < 300000; ++i) flood += "{\"ev\":\"x\"}\n";  // 3 values a record
+  FeedString(&stream, flood);
+  stream.Finish();
+  EXPECT_TRUE(stream.truncated());
+  const size_t cost = 10 + 3 * ObservationStream::kValueCost;  // the line without its newline
+  EXPECT_EQ(stream.records().size(), (1u << 20) / cost);
+  EXPECT_TRUE(stream.protocol_errors().empty());
+}
+
+TEST(ObservationStream, AnOverlongLineIsSkippedWithoutBeingHeld) {
+  ObservationStream stream(64u << 20);
+  const std::string chunk(1u << 20, 'x');
+  FeedString(&stream, "{\"ev\":\"start\"}\n{\"ev\":\"step\",\"pad\":\"");
+  for (int i = 0; i < 50; ++i) FeedString(&stream, chunk);  // one 50 MB line
+  FeedString(&stream, "\"}\n{\"ev\":\"done\"}\n");
+  stream.Finish();
+  ASSERT_EQ(stream.records().size(), 2u);
+  EXPECT_EQ(stream.records()[1]["ev"], "done");
+  ASSERT_EQ(stream.protocol_errors().size(), 1u);
+  EXPECT_NE(stream.protocol_errors()[0].find("line 2: a record longer than 1048576 bytes"),
+            std::string::npos)
+      << stream.protocol_errors()[0].substr(0, 300);
+  EXPECT_FALSE(stream.truncated());
+}
+
 }  // namespace
 }  // namespace sigconform

@@ -26,6 +26,12 @@ struct RunInfo {
   std::vector<std::string> base_env;  // the controlled environment every driver starts from
   std::string host_kernel;            // uname -r of the runner's machine
   std::string host_machine;           // uname -m
+  // What kept each case's processes together and limited (RunContainment::Describe(), plus
+  // the implementations that ran as the runner's own user and why); null when not known.
+  nlohmann::json containment;
+  // The runner's own peak resident memory over the run (getrusage RUSAGE_SELF), in KiB; 0
+  // when not measured. Its drivers are not included.
+  long runner_max_rss_kb = 0;
 };
 
 // {"sigconform_report": 1, "run": {...}, "summary": {"<impl>": {"pass": n, ..., "total": n}},

@@ -48,6 +48,8 @@ json ReportJson(const RunInfo& run, const std::vector<Result>& results) {
                    {"base_env", CleanList(run.base_env)},
                    {"host", {{"kernel", SanitizeUtf8(run.host_kernel)},
                              {"machine", SanitizeUtf8(run.host_machine)}}}};
+  if (run.containment.is_object()) run_json["containment"] = Clean(run.containment);
+  if (run.runner_max_rss_kb > 0) run_json["runner_max_rss_kb"] = run.runner_max_rss_kb;
 
   json summary = json::object();
   auto ensure = [&](const std::string& impl) {

@@ -18,6 +18,14 @@ int main() {
   info.base_env = {"PATH=/usr/bin"};
   info.host_kernel = "6.1.0";
   info.host_machine = "x86_64";
+  info.runner_max_rss_kb = 12345;
+  info.containment = {{"subreaper", true},
+                      {"cgroups", "cgroup v2 (cgroup.kill, memory, pids)"},
+                      {"memory_limit", true},
+                      {"process_limit", true},
+                      {"driver_users", "uid 2000000000 + the slot of the running case"},
+                      {"implementations_as_runner_user", {{"broken", "describe failed as uid 2000000000"}}},
+                      {"notes", {"v1: no freezer"}}};
   std::vector<Result> results;
   for (Status s : sigconform::kAllStatuses) {
     Result r;

@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include "bounded_file.h"
+
 namespace sigconform {
 namespace {
 
@@ -327,6 +329,11 @@ RuleIndex LoadRules(const std::string& rules_dir) {
     if (p.extension() != ".md" || p.filename() == "README.md") continue;
     if (p.filename().string().rfind('.', 0) == 0) continue;
     files.push_back(p);
+    if (files.size() > kMaxRuleFiles) {
+      index.errors.push_back({rules_dir, 0, "more than " + std::to_string(kMaxRuleFiles) +
+                                                " rule files"});
+      return index;
+    }
   }
   if (ec) {
     index.errors.push_back({rules_dir, 0, "cannot list: " + ec.message()});
@@ -334,14 +341,12 @@ RuleIndex LoadRules(const std::string& rules_dir) {
   }
   std::sort(files.begin(), files.end());
   for (const fs::path& p : files) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) {
-      index.errors.push_back({p.string(), 0, "cannot read"});
+    std::string text, error;
+    if (!ReadFileBounded(p.string(), kMaxRuleFileBytes, &text, &error)) {
+      index.errors.push_back({p.string(), 0, error});
       continue;
     }
-    std::stringstream text;
-    text << in.rdbuf();
-    ParseRuleFile(text.str(), p.string(), &index);
+    ParseRuleFile(text, p.string(), &index);
   }
   if (index.rules.empty() && index.errors.empty()) {
     index.errors.push_back({rules_dir, 0, "no rule found in any *.md file"});

@@ -76,8 +76,13 @@ const std::vector<std::string>& AvailabilityWords();
 // everything already in *index.
 void ParseRuleFile(const std::string& text, const std::string& file, RuleIndex* index);
 
+// The most rule files LoadRules reads, and the largest it accepts.
+constexpr size_t kMaxRuleFiles = 1000;
+constexpr size_t kMaxRuleFileBytes = 4u << 20;
+
 // Parses every "*.md" file directly in `rules_dir` except README.md, in name order. A missing
-// directory, an unreadable file, or a directory without any rule is an error. Never throws.
+// directory, an unreadable file, a file over kMaxRuleFileBytes, more than kMaxRuleFiles files,
+// or a directory without any rule is an error. Never throws.
 RuleIndex LoadRules(const std::string& rules_dir);
 
 // The rule with this id, or nullptr.

@@ -36,6 +36,13 @@ struct RunRecord {
   std::optional<WaitStatus> status;  // nullopt when the process never started or was not reaped
   bool timed_out = false;            // the runner ended it at the case's timeout
   bool interrupted = false;          // the runner itself was interrupted and ended it
+  // The case ran into its memory or process limit: a sentence saying which, else "".
+  std::string limit_reached;
+  // Processes of the case still alive when the driver ended (killed then); 0 when none or
+  // when the host gives no way to find them.
+  size_t leftover_processes = 0;
+  // Who the driver ran as: "uid 2000000001", or "" for the runner's own user.
+  std::string user;
   double seconds = 0.0;              // wall time from fork to reaping
 };
 

@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 
+#include "containment.h"
 #include "observation_stream.h"
 #include "signal_names.h"
 
@@ -25,6 +26,13 @@ namespace {
 constexpr double kNever = std::numeric_limits<double>::infinity();
 // Bytes read from one pipe per wake-up, so that one flooding driver cannot starve the others.
 constexpr size_t kReadBudget = 1 << 20;
+// What all running drivers together may cost the runner: the records their streams keep, and
+// their captured standard output and error. Each running driver gets its share (never more
+// than its LaunchSpec allows), so the runner's memory stays bounded whatever -j is.
+constexpr size_t kRunRecordBudget = 48u << 20;
+constexpr size_t kRunCaptureBudget = 32u << 20;
+constexpr size_t kMinRecordShare = 1u << 20;   // what a driver keeps of its records at least
+constexpr size_t kMinCaptureShare = 64u << 10;  // ... of each captured stream
 
 // The signal that interrupted the runner, 0 while none has, and how many interrupting signals
 // arrived (a second one makes the supervisor kill at once). Written by OnInterrupt; a lost
@@ -160,8 +168,10 @@ struct Slot {
   const LaunchSpec* spec = nullptr;
   RunRecord* record = nullptr;
   LaunchedChild child;
+  std::unique_ptr<CaseContainment> containment;  // its cgroup and user; kills what is left
   std::unique_ptr<ObservationStream> observations;
   std::vector<std::string> notes;  // the supervisor's own protocol errors, after the stream's
+  size_t capture_limit = 0;        // bytes kept of stdout and of stderr: its share of the run's
   double start = 0;
   double deadline = kNever;   // when SIGTERM goes to the group; kNever when sent or none
   double kill_at = kNever;    // when SIGKILL follows; kNever when not scheduled or sent
@@ -176,15 +186,21 @@ struct Slot {
   bool finished() const { return !running() && !pipes_open(); }
 };
 
-// Sends `sig` to the driver's process group. Only while the driver is not reaped: its pid
-// (a zombie's too) keeps the group id from being reused by unrelated processes.
+// Sends `sig` to every process of the case: the driver's process group, the driver itself
+// (which may have left that group, even joined the runner's own), and everything in the
+// case's cgroup (processes that changed group or session). The group and the driver only
+// while the driver is not reaped: its pid (a zombie's too) keeps the numbers from being
+// reused by unrelated processes.
 void SignalGroup(Slot* slot, int sig) {
-  if (!slot->running()) return;
-  // ESRCH: the group is already gone; nothing to do.
-  if (kill(-slot->child.pid, sig) != 0 && errno != ESRCH) {
-    slot->notes.push_back(std::string("could not signal the process group: ") +
-                          std::strerror(errno));
+  if (slot->running()) {
+    // ESRCH: the group is already gone (or empty: its members all moved away).
+    if (kill(-slot->child.pid, sig) != 0 && errno != ESRCH && errno != EPERM) {
+      slot->notes.push_back(std::string("could not signal the process group: ") +
+                            std::strerror(errno));
+    }
+    kill(slot->child.pid, sig);  // unchecked: already covered when it stayed in its group
   }
+  if (slot->containment) slot->containment->Signal(sig);
 }
 
 void Terminate(Slot* slot, double now) {
@@ -235,10 +251,10 @@ void ReadStream(Slot* slot, Stream stream) {
       RunRecord* r = slot->record;
       switch (stream) {
         case Stream::kStdout:
-          Capture(&r->stdout_data, &r->stdout_truncated, slot->spec->capture_limit, buffer, size);
+          Capture(&r->stdout_data, &r->stdout_truncated, slot->capture_limit, buffer, size);
           break;
         case Stream::kStderr:
-          Capture(&r->stderr_data, &r->stderr_truncated, slot->spec->capture_limit, buffer, size);
+          Capture(&r->stderr_data, &r->stderr_truncated, slot->capture_limit, buffer, size);
           break;
         case Stream::kObservations:
           slot->observations->Feed(buffer, size);
@@ -262,7 +278,11 @@ void ReadStream(Slot* slot, Stream stream) {
 void Reap(Slot* slot, double now) {
   // The group is killed before reaping, while the zombie still holds the group id, so the
   // signal cannot reach an unrelated group that reused the number. Grandchildren die and
-  // their copies of the pipes close, which brings end-of-file.
+  // their copies of the pipes close, which brings end-of-file. What the case's cgroup still
+  // holds besides the driver outlived it; it is counted, then killed with the rest.
+  if (slot->containment) {
+    slot->record->leftover_processes = slot->containment->Others(slot->child.pid);
+  }
   SignalGroup(slot, SIGKILL);
   int status = 0;
   pid_t rc;
@@ -328,12 +348,21 @@ std::string HandleRequest(Slot* slot, const nlohmann::json& record) {
 
 void Finalize(Slot* slot, double now) {
   RunRecord* r = slot->record;
+  if (slot->containment) r->limit_reached = slot->containment->LimitReached();
   slot->observations->Finish();
   r->records = std::move(slot->observations->records());
   r->protocol_errors = std::move(slot->observations->protocol_errors());
   r->observations_truncated = slot->observations->truncated();
   for (std::string& note : slot->notes) r->protocol_errors.push_back(std::move(note));
   r->seconds = (slot->reaped_at >= 0 ? slot->reaped_at : now) - slot->start;
+}
+
+// Frees what a record holds beyond its outcome once the progress callback has judged it.
+void Release(RunRecord* r) {
+  std::vector<nlohmann::json>().swap(r->records);
+  std::vector<std::string>().swap(r->protocol_errors);
+  std::string().swap(r->stdout_data);
+  std::string().swap(r->stderr_data);
 }
 
 // What a poll entry stands for.
@@ -369,18 +398,27 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
   sig_atomic_t interrupts_seen = 0;  // g_interrupt_count when the last one was acted on
   interrupt_signal_ = 0;
   InterruptScope scope;
+  RunContainment containment(policy_);
+  containment_ = containment.Describe();
 
-  auto kill_all = [&slots]() {
+  auto driver_pids = [&slots]() {
+    std::vector<pid_t> pids;
+    for (const auto& slot : slots) {
+      if (slot->running()) pids.push_back(slot->child.pid);
+    }
+    return pids;
+  };
+  auto kill_all = [&]() {
     for (auto& slot : slots) {
       if (!slot->running()) continue;
-      // Unchecked: the group exists (its leader is not reaped), and if it has already gone
-      // there is nothing left to do.
-      kill(-slot->child.pid, SIGKILL);
+      SignalGroup(slot.get(), SIGKILL);
       int status;
       while (waitpid(slot->child.pid, &status, 0) < 0 && errno == EINTR) {
       }
       slot->child.pid = -1;
+      slot->containment.reset();
     }
+    containment.KillOrphans({});
   };
 
   try {
@@ -424,15 +462,27 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
         slot->index = index;
         slot->spec = &spec;
         slot->record = &record;
-        slot->observations = std::make_unique<ObservationStream>(spec.observation_limit);
+        slot->capture_limit =
+            std::min(spec.capture_limit, std::max(kMinCaptureShare, kRunCaptureBudget / (2 * parallel_)));
+        slot->observations = std::make_unique<ObservationStream>(
+            spec.observation_limit,
+            std::min(ObservationStream::kDefaultKeptLimit,
+                     std::max(kMinRecordShare, kRunRecordBudget / parallel_)));
         Slot* raw = slot.get();
         slot->observations->set_request_handler(
             [raw](const nlohmann::json& request) { return HandleRequest(raw, request); });
+        std::string note;
+        slot->containment = containment.ForCase(spec.limits, spec.unprivileged, &note);
+        if (!note.empty()) slot->notes.push_back(note);
+        if (slot->containment->child().change_user) {
+          record.user = "uid " + std::to_string(slot->containment->child().uid);
+        }
         slot->start = Now();
         std::string error;
-        if (!Launch(spec, &slot->child, &error)) {
+        if (!Launch(spec, &slot->child, &error, &slot->containment->child())) {
           record.launch_error = error;
           record.seconds = Now() - slot->start;
+          slot->containment.reset();
           if (progress_) progress_(index, record);
           continue;
         }
@@ -468,7 +518,9 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
           continue;
         }
         Finalize(slot, Now());
+        slot->containment.reset();  // kills what may be left in its cgroup, frees its user
         if (progress_) progress_(slot->index, *slot->record);
+        if (release_records_) Release(slot->record);
         it = slots.erase(it);
       }
       if (slots.empty()) {
@@ -525,16 +577,25 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
           ReadStream(targets[i].slot, targets[i].stream);
         }
       }
+      bool reaped = false;
       for (size_t i = 0; i < fds.size(); ++i) {
         if (fds[i].revents == 0 || !targets[i].is_pidfd) continue;
         Reap(targets[i].slot, now);
+        reaped = true;
       }
+      // Orphans of cases (handed to the runner as their subreaper) that have died are reaped
+      // here. Without a cgroup per case, nothing else finds the live ones: they are killed as
+      // soon as a case ends (a process whose parent died has escaped its case).
+      if (reaped && !containment.has_cgroups()) containment.KillOrphans(driver_pids());
+      containment.ReapOrphans(driver_pids());
 
     }
   } catch (...) {
     kill_all();
     throw;
   }
+  // Whatever escaped its case's cgroup (or ran without one) and is still the runner's child.
+  containment.KillOrphans({});
   return records;
 }
 

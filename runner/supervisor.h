@@ -7,6 +7,7 @@
 #include <functional>
 #include <vector>
 
+#include "containment.h"
 #include "launch.h"
 #include "run_record.h"
 
@@ -16,16 +17,28 @@ namespace sigconform {
 // free up, and returns one RunRecord per spec. One thread, one poll() loop over every child's
 // stdout, stderr and observation pipe plus a pidfd per child; no SIGCHLD handler.
 //
+// Containment (containment.h, for the whole Run()): the runner is a child subreaper, so the
+// orphans of every case come back to it; each case gets a cgroup of its own where the host
+// allows (with spec.limits on memory and processes), and runs as an unprivileged user of its
+// own when the runner is root and spec.unprivileged. What contained the drivers is in
+// containment() afterwards.
+//
 // For each child it:
 //  - reads the pipes until end-of-file, also after the driver has exited; when the driver is
-//    reaped its whole process group is killed (SIGKILL), so that nothing it started outlives
-//    the case and holds a pipe; a pipe still open kill_grace_seconds after that (held by a
-//    process that left the group) is abandoned, with a protocol error saying so;
+//    reaped every process of the case is killed (SIGKILL): its process group, and everything
+//    in its cgroup, also processes that left the group or the session (counted in
+//    `leftover_processes`). Without a cgroup, orphans handed to the runner are killed as soon
+//    as a case ends. A pipe still open kill_grace_seconds after the reap (held by a process
+//    none of this could find) is abandoned, with a protocol error saying so;
+//  - after the case, records in `limit_reached` whether it ran into its memory or process
+//    limit;
 //  - keeps at most capture_limit bytes of stdout and of stderr and observation_limit bytes of
 //    observations; the excess is read and dropped (`*_truncated`), so a flooding driver never
-//    blocks and never exhausts the runner;
-//  - ends the group at timeout_seconds after the start: SIGTERM, then SIGKILL after
-//    kill_grace_seconds; `timed_out` is set;
+//    blocks and never exhausts the runner. The run as a whole keeps at most 48 MiB of records
+//    and 32 MiB of captured output: with many drivers at once each gets its share of those
+//    (at least 1 MiB of records and 64 KiB of each stream), so -j does not multiply the bound;
+//  - ends the case at timeout_seconds after the start: SIGTERM to its group, its driver and
+//    its cgroup, then SIGKILL after kill_grace_seconds; `timed_out` is set;
 //  - carries out `request` records at once: {"ev":"request","op":"kill","sig":"SIGUSR1"}
 //    sends that signal to the driver's process (with sigqueue when it has "queue": true); a
 //    malformed request is a protocol error;
@@ -52,10 +65,21 @@ class Supervisor {
   // interruption. Must not throw.
   using Progress = std::function<void(size_t index, const RunRecord& record)>;
 
-  // `parallel`: how many drivers may run at once (-j N); 0 counts as 1.
-  explicit Supervisor(size_t parallel) : parallel_(parallel == 0 ? 1 : parallel) {}
+  // `parallel`: how many drivers may run at once (-j N); 0 counts as 1. The containment
+  // policy is ContainmentPolicy::FromEnvironment() unless set.
+  explicit Supervisor(size_t parallel)
+      : parallel_(parallel == 0 ? 1 : parallel), policy_(ContainmentPolicy::FromEnvironment()) {}
+
+  void set_containment_policy(const ContainmentPolicy& policy) { policy_ = policy; }
+  // What contained the drivers of the last Run() (RunContainment::Describe()); null before.
+  const nlohmann::json& containment() const { return containment_; }
 
   void set_progress(Progress progress) { progress_ = std::move(progress); }
+
+  // With true, a record's observations, protocol errors and captured output are freed right
+  // after the progress callback has seen it (the returned record keeps its other fields), so
+  // that a run holds the data of at most `parallel` drivers at a time.
+  void set_release_records(bool release) { release_records_ = release; }
 
   // Runs every spec and returns their records, record i for specs[i]. Returns normally also
   // when interrupted (see above). If an exception escapes (out of memory), every running
@@ -70,6 +94,9 @@ class Supervisor {
 
  private:
   size_t parallel_;
+  ContainmentPolicy policy_;
+  nlohmann::json containment_;
+  bool release_records_ = false;
   Progress progress_;
   int interrupt_signal_ = 0;
 };

@@ -1,5 +1,7 @@
 #include "text.h"
 
+#include <cstdio>
+
 namespace sigconform {
 namespace {
 
@@ -57,6 +59,53 @@ std::string TailExcerpt(const std::string& s, size_t max_bytes) {
   // Step forward over continuation bytes so that the cut does not land inside a sequence.
   while (start < s.size() && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) ++start;
   return "..." + SanitizeUtf8(s.substr(start));
+}
+
+std::string CapText(const std::string& s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  size_t cut = max_bytes;
+  // Step back over continuation bytes so that the cut does not split a sequence.
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut) + " [... " + std::to_string(s.size() - cut) + " more bytes]";
+}
+
+std::string TerminalText(const std::string& text) {
+  const std::string s = SanitizeUtf8(text);
+  std::string out;
+  out.reserve(s.size());
+  char buf[16];
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == '\t') {
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c < 0x20 || c == 0x7f) {
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
+      // U+0080..U+009F, the C1 controls (0x9b is a CSI, like ESC [).
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(s[i + 1]));
+      out += buf;
+      ++i;
+    } else if (c == 0xE2 && i + 2 < s.size() &&
+               ((static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+                 static_cast<unsigned char>(s[i + 2]) >= 0xAA &&
+                 static_cast<unsigned char>(s[i + 2]) <= 0xAE) ||
+                (static_cast<unsigned char>(s[i + 1]) == 0x81 &&
+                 static_cast<unsigned char>(s[i + 2]) >= 0xA6 &&
+                 static_cast<unsigned char>(s[i + 2]) <= 0xA9))) {
+      // U+202A..U+202E and U+2066..U+2069: bidirectional embeddings, overrides, isolates.
+      const unsigned cp = 0x2000u | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6) |
+                          (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
+      std::snprintf(buf, sizeof buf, "\\u%04x", cp);
+      out += buf;
+      i += 2;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 std::string JsonPointerChild(const std::string& path, const std::string& key) {

@@ -15,6 +15,21 @@ std::string SanitizeUtf8(const std::string& s);
 // never splitting a UTF-8 sequence, sanitized as by SanitizeUtf8.
 std::string TailExcerpt(const std::string& s, size_t max_bytes);
 
+// The longest message a result carries, in bytes (issue 12: a 7 MB observed value once made
+// a 7 MB console line).
+constexpr size_t kMaxMessageBytes = 2000;
+
+// `s` cut to at most `max_bytes` bytes plus a note saying how much was cut
+// (" [... 1234 more bytes]"), never inside a UTF-8 sequence; `s` itself when it fits.
+std::string CapText(const std::string& s, size_t max_bytes);
+
+// `s` made inert for a terminal: control characters (C0 but tab, DEL, C1) and the Unicode
+// controls that reorder or hide text (bidirectional overrides and isolates) become visible
+// escapes ("\x1b", "\u009b", "\u202e"), newlines included ("\n"), so that one message stays
+// one line and no byte a driver wrote can move the cursor, ring, retitle or recolour the
+// terminal. Invalid UTF-8 becomes U+FFFD first.
+std::string TerminalText(const std::string& s);
+
 // `path` extended by the member `key`, escaped as JSON Pointer wants (RFC 6901: '~' -> "~0",
 // '/' -> "~1"). Catalog and expectation errors name where they are this way.
 std::string JsonPointerChild(const std::string& path, const std::string& key);

@@ -10,6 +10,27 @@ namespace sigconform {
 
 using nlohmann::json;
 
+void CaseValidator::Limits(const json& v, const std::string& path) {
+  if (!IsObject(v, path)) return;
+  Keys(v, path, {"memory_mb", "processes"}, {});
+  if (auto it = v.find("memory_mb"); it != v.end() && IsInteger(*it, Child(path, "memory_mb"))) {
+    const long long mb = it->get<long long>();
+    if (mb < 16 || mb > 65536) {
+      Error(Child(path, "memory_mb"), "the memory limit must be 16 to 65536 MiB, got " + it->dump());
+    } else {
+      case_.limits.memory_bytes = static_cast<uint64_t>(mb) << 20;
+    }
+  }
+  if (auto it = v.find("processes"); it != v.end() && IsInteger(*it, Child(path, "processes"))) {
+    const long long n = it->get<long long>();
+    if (n < 8 || n > 4096) {
+      Error(Child(path, "processes"), "the process limit must be 8 to 4096, got " + it->dump());
+    } else {
+      case_.limits.processes = static_cast<uint64_t>(n);
+    }
+  }
+}
+
 void CaseValidator::Top(const json& doc) {
   if (!doc.is_object()) {
     TypeError(doc, "", "an object (a case)");
@@ -17,7 +38,7 @@ void CaseValidator::Top(const json& doc) {
   }
   Keys(doc, "",
        {"id", "title", "rules", "since", "until", "platforms", "kernel", "requires", "tags", "timeout",
-        "parent", "handlers", "steps", "exit", "stdout", "stderr"},
+        "limits", "parent", "handlers", "steps", "exit", "stdout", "stderr"},
        {"id", "title", "rules", "steps"});
   if (auto it = doc.find("id"); it != doc.end() && IsString(*it, "/id")) {
     const std::string id = it->get<std::string>();
@@ -98,6 +119,7 @@ void CaseValidator::Top(const json& doc) {
     }
     case_.timeout = t;
   }
+  if (auto it = doc.find("limits"); it != doc.end()) Limits(*it, "/limits");
   if (auto it = doc.find("steps"); it != doc.end()) CollectBinds(*it, &all_binds_);
   if (auto it = doc.find("steps"); it != doc.end()) CollectStepPaths(*it, "", &step_paths_);
   if (auto it = doc.find("handlers"); it != doc.end()) Handlers(*it, "/handlers");
