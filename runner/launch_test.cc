@@ -13,17 +13,11 @@
 #include <gtest/gtest.h>
 
 #include "environment.h"
+#include "fake_drivers.h"
 #include "supervisor.h"
 
 namespace sigconform {
 namespace {
-
-std::string FakeDriver(const std::string& name) {
-  const char* dir = getenv("SIGCONFORM_FAKE_DRIVERS");
-  std::string base = dir != nullptr ? dir : std::string(SIGCONFORM_SOURCE_ROOT) +
-                                                "/runner/testdata/fake-drivers";
-  return base + "/" + name;
-}
 
 LaunchSpec Spec(const std::string& driver, const ParentState& parent = ParentState{}) {
   LaunchSpec spec;

@@ -17,16 +17,10 @@
 #include <gtest/gtest.h>
 
 #include "environment.h"
+#include "fake_drivers.h"
 
 namespace sigconform {
 namespace {
-
-std::string FakeDriver(const std::string& name) {
-  const char* dir = getenv("SIGCONFORM_FAKE_DRIVERS");
-  std::string base = dir != nullptr ? dir : std::string(SIGCONFORM_SOURCE_ROOT) +
-                                                "/runner/testdata/fake-drivers";
-  return base + "/" + name;
-}
 
 LaunchSpec Spec(const std::string& driver, double timeout = 60,
                 const ParentState& parent = ParentState{}) {
