@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "bounded_file.h"
+#include "text.h"
 
 namespace sigconform {
 namespace {
@@ -168,6 +169,11 @@ void ParseRuleFile(const std::string& text, const std::string& file, RuleIndex* 
   bool in_fence = false;
   while (std::getline(in, raw)) {
     ++line_number;
+    // Rule texts go into JSON reports, which must be UTF-8: a line that is not stays out.
+    if (SanitizeUtf8(raw) != raw) {
+      error(line_number, "not valid UTF-8 (rule files are UTF-8 text); the line is skipped");
+      continue;
+    }
     const std::string line = Trim(raw);
     if (line.rfind("```", 0) == 0) {
       in_fence = !in_fence;  // examples of the format inside code fences are not rules

@@ -223,6 +223,18 @@ TEST(Coverage, ListsCasesPerRuleTheUncoveredAndTheUnknown) {
   EXPECT_EQ(j["totals"]["cases"], 2);
 }
 
+TEST(Rules, ARowThatIsNotUtf8IsAnErrorAndLeftOut) {
+  // Found by fuzz_rules: the rule's text reached the coverage JSON and threw there.
+  const RuleIndex index = Parse(std::string(kHeader) +
+      "| `handler.stays-installed` | A handler \xb8 stays. | all | 3.0 |\n"
+      "| `handler.runs-in-main` | It runs in the main thread. | all | 3.0 |\n");
+  EXPECT_TRUE(HasError(index, 7, "not valid UTF-8")) << AllErrors(index);
+  ASSERT_EQ(index.rules.size(), 1u);
+  EXPECT_EQ(index.rules[0].id, "handler.runs-in-main");
+  const Coverage coverage = ComputeCoverage(index, {CaseCiting("a/b", {"handler.runs-in-main"})});
+  EXPECT_NO_THROW(CoverageJson(index, {}, coverage).dump());
+}
+
 TEST(Coverage, WithdrawnRulesNeedNoCaseAndMayNotBeCited) {
   const RuleIndex index = Parse(std::string(kHeader) +
       "| `a.old` | *Withdrawn.* Said too much. Replaced by `a.new`. | all | 3.0 |\n"
