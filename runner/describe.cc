@@ -75,8 +75,13 @@ std::vector<DescribeOutcome> DescribeAll(const std::vector<Implementation>& impl
   if (interrupted != nullptr) *interrupted = retry.interrupted();
   for (size_t k = 0; k < which.size(); ++k) {
     DescribeOutcome second = Judge(retried[k]);
-    if (!second.description) continue;  // fails either way: the first error stands
     second.unprivileged = false;
+    if (!second.description) {
+      // Fails either way: what it says as the runner's own user is about the driver itself,
+      // not about a path the other user could not reach.
+      outcomes[which[k]] = std::move(second);
+      continue;
+    }
     second.unprivileged_note = "described itself only as the runner's user; as " +
                                records[which[k]].user + ": " + outcomes[which[k]].error;
     outcomes[which[k]] = std::move(second);

@@ -31,7 +31,8 @@ struct DescribeOutcome {
 // with a sentence that says which and includes the end of its stderr.
 // When the runner is root, drivers are described as an unprivileged user first (as their
 // cases will run); one that fails so (its interpreter or script is not readable by others) is
-// described again as root, and its cases run as root, with `unprivileged_note` saying why.
+// described again as root, and its cases run as root, with `unprivileged_note` saying why;
+// one that fails both ways fails with what it said as root.
 // *interrupted (when not null) tells whether the runner was interrupted meanwhile.
 std::vector<DescribeOutcome> DescribeAll(const std::vector<Implementation>& impls,
                                          bool* interrupted = nullptr);

@@ -55,10 +55,14 @@ def interp(request):
 Run = collections.namedtuple("Run", "records returncode stdout stderr pid")
 
 
-def _child_fds(obs_w, case_r):
+def _child_fds(obs_w, case_r, rlimits=None):
     """In the child, before exec: put the stream on 3 and the program on 4, as the runner does.
-    Both are first moved above 10 so that neither dup2 can clobber the other."""
+    Both are first moved above 10 so that neither dup2 can clobber the other. RLIMITS maps
+    resource.RLIMIT_* numbers to soft limits for the child alone."""
     import fcntl
+    import resource
+    for resource_number, soft in (rlimits or {}).items():
+        resource.setrlimit(resource_number, (soft, resource.getrlimit(resource_number)[1]))
     high_obs = fcntl.fcntl(obs_w, fcntl.F_DUPFD, 10)
     high_case = fcntl.fcntl(case_r, fcntl.F_DUPFD, 10)
     os.dup2(high_obs, 3)
@@ -77,10 +81,11 @@ WITHOUT_MODULES = (
     "runpy.run_path(sys.argv[0], run_name='__main__')\n")
 
 
-def run_driver(interp, args, program=None, broken_stdout=False, without=()):
+def run_driver(interp, args, program=None, broken_stdout=False, without=(), rlimits=None):
     """Start `interp driver.py ARGS`, hand it PROGRAM on fd 4, collect the records from fd 3.
     With BROKEN_STDOUT, standard output is a pipe whose reader is gone, as the runner's
-    `"stdout": "broken"` leaves it. WITHOUT names modules the interpreter must lack."""
+    `"stdout": "broken"` leaves it. WITHOUT names modules the interpreter must lack. RLIMITS
+    (resource.RLIMIT_* -> soft limit) apply to the driver alone."""
     obs_r, obs_w = os.pipe()
     case_r, case_w = os.pipe()
     stdout = subprocess.PIPE
@@ -90,6 +95,10 @@ def run_driver(interp, args, program=None, broken_stdout=False, without=()):
     # A controlled environment, as the runner gives: PYTHONUNBUFFERED (set in some shells)
     # changes what a case observes of standard output.
     env = dict((k, v) for k, v in os.environ.items() if not k.startswith("PYTHON"))
+    # Never write bytecode caches: a driver under a small RLIMIT_FSIZE, run as root, once left
+    # truncated .pyc files in the system's own standard library (CPython does not check the
+    # length of the write), breaking every later `import` of those modules.
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["SIGCONFORM_OBS_FD"] = "3"
     if program is not None:
         env["SIGCONFORM_CASE_FD"] = "4"
@@ -98,7 +107,7 @@ def run_driver(interp, args, program=None, broken_stdout=False, without=()):
             [interp] + (["-c", WITHOUT_MODULES, ",".join(without)] if without else []) +
             [DRIVER] + args, stdin=subprocess.DEVNULL, stdout=stdout,
             stderr=subprocess.PIPE, env=env, pass_fds=(3, 4),
-            preexec_fn=lambda: _child_fds(obs_w, case_r))
+            preexec_fn=lambda: _child_fds(obs_w, case_r, rlimits))
     finally:
         os.close(obs_w)
         os.close(case_r)
@@ -638,12 +647,7 @@ def test_temp_file_past_the_size_limit_fails_with_efbig_when_sigxfsz_is_ignored(
         {"do": "write", "fd": "$fd", "data": {"bytes": "00"}},
         {"do": "file_size", "fd": "$fd"}]}
     import resource
-    old = resource.getrlimit(resource.RLIMIT_FSIZE)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (2048, old[1]))  # inherited by the driver
-    try:
-        run = run_driver(interp, ["run"], program)
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, old)
+    run = run_driver(interp, ["run"], program, rlimits={resource.RLIMIT_FSIZE: 2048})
     assert value_of(run, "1") == 2048  # a partial write up to the limit
     exc = exception_of(run, "2")
     assert exc["errno"] == "EFBIG" and exc["type"] == "OSError"
