@@ -32,6 +32,7 @@
 #include "result.h"
 #include "module_surface.h"
 #include "rules.h"
+#include "schedule.h"
 #include "supervisor.h"
 #include "text.h"
 
@@ -42,11 +43,16 @@ bool UsesOperation(const Case& c, const char* operation) {
   return std::find(c.operations.begin(), c.operations.end(), operation) != c.operations.end();
 }
 
-int DefaultJobs() {
+int Cores() {
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  return cores > 0 ? static_cast<int>(cores) : 1;
+}
+
+int DefaultJobs() {
   // Most cases spend their time waiting on timers and signals, not on the CPU, so twice the
-  // cores keeps the machine busy without starving any case of CPU.
-  return cores > 0 ? static_cast<int>(2 * cores) : 2;
+  // cores keeps the machine busy; the cases that burn CPU on purpose are held to one per core
+  // by the supervisor (cpu_slots), so their timing windows hold.
+  return 2 * Cores();
 }
 
 // One (case, implementation) pair the plan decided to run, and where its result goes.
@@ -257,6 +263,7 @@ int RunCommand(const RunOptions& options) {
   }
   std::vector<Planned> planned;
   std::vector<LaunchSpec> specs;
+  std::vector<double> estimates;  // EstimateCost's seconds, per spec
   for (size_t k = 0;; k++) {
     bool any = false;
     for (size_t i = 0; i < impls.size(); i++) {
@@ -274,10 +281,27 @@ int RunCommand(const RunOptions& options) {
       // A case that asks the runner for a signal checks who sent it (si_uid is the sender's
       // real user): there the driver shares the runner's user, as a child shares its parent's.
       spec.unprivileged = described[i].unprivileged && !UsesOperation(*p.kase, "parent_kill");
+      CaseCost cost = EstimateCost(*p.kase);
+      spec.cpu_bound = cost.cpu_bound;
+      estimates.push_back(cost.seconds);
       planned.push_back(p);
       specs.push_back(std::move(spec));
     }
     if (!any) break;
+  }
+  // The long waits start first (schedule.h); the interleaving above orders equal estimates.
+  {
+    std::vector<size_t> order = LongestFirst(estimates);
+    std::vector<Planned> ordered_planned;
+    std::vector<LaunchSpec> ordered_specs;
+    ordered_planned.reserve(order.size());
+    ordered_specs.reserve(order.size());
+    for (size_t index : order) {
+      ordered_planned.push_back(planned[index]);
+      ordered_specs.push_back(std::move(specs[index]));
+    }
+    planned = std::move(ordered_planned);
+    specs = std::move(ordered_specs);
   }
 
   // Results that are known before anything runs (describe errors, missing) are shown first.
@@ -307,6 +331,7 @@ int RunCommand(const RunOptions& options) {
     planned.clear();
   }
   Supervisor supervisor(static_cast<size_t>(info.jobs));
+  supervisor.set_cpu_slots(static_cast<size_t>(Cores()));
   // A record is judged as soon as its driver ends; holding every record until the end of the
   // run would make the runner's memory grow with the catalog.
   supervisor.set_release_records(true);

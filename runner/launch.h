@@ -42,6 +42,9 @@ struct LaunchSpec {
   // Run the driver as an unprivileged user of its own when the runner is root (containment.h).
   // False for an implementation that cannot run so (its files are not readable by others).
   bool unprivileged = true;
+  // The case burns CPU on purpose (schedule.h): the supervisor runs at most its cpu_slots of
+  // these at once, so that each keeps a core and its timing windows hold.
+  bool cpu_bound = false;
 };
 
 // The parent's side of a started driver. Every descriptor is close-on-exec and non-blocking.

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <limits>
 #include <memory>
 #include <string>
@@ -393,7 +394,27 @@ int PollTimeoutMs(const std::vector<std::unique_ptr<Slot>>& slots, double now) {
 std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
   std::vector<RunRecord> records(specs.size());
   std::vector<std::unique_ptr<Slot>> slots;
-  size_t next = 0;
+  size_t next = 0;  // the first spec not yet looked at, in submission order
+  // cpu_bound specs passed over while cpu_slots_ of them ran, oldest first: they start before
+  // `next` as soon as a cpu-bound slot frees up.
+  std::deque<size_t> deferred;
+  size_t cpu_running = 0;
+  auto cpu_room = [&]() { return cpu_slots_ == 0 || cpu_running < cpu_slots_; };
+  // The next spec that may start now, or specs.size() when none may.
+  auto take_next = [&]() -> size_t {
+    if (!deferred.empty() && cpu_room()) {
+      size_t index = deferred.front();
+      deferred.pop_front();
+      return index;
+    }
+    while (next < specs.size()) {
+      size_t index = next++;
+      if (!specs[index].cpu_bound || cpu_room()) return index;
+      deferred.push_back(index);
+    }
+    return specs.size();
+  };
+  auto pending = [&]() { return next < specs.size() || !deferred.empty(); };
   bool stopping = false;
   sig_atomic_t interrupts_seen = 0;  // g_interrupt_count when the last one was acted on
   interrupt_signal_ = 0;
@@ -445,15 +466,18 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
           slot->record->interrupted = true;
           Terminate(slot.get(), now);
         }
-        for (; next < specs.size(); ++next) {
-          records[next].argv = specs[next].argv;
-          records[next].env = specs[next].env;
-          records[next].interrupted = true;
+        for (; next < specs.size(); ++next) deferred.push_back(next);
+        for (size_t index : deferred) {
+          records[index].argv = specs[index].argv;
+          records[index].env = specs[index].env;
+          records[index].interrupted = true;
         }
+        deferred.clear();
       }
 
-      while (!stopping && next < specs.size() && slots.size() < parallel_) {
-        size_t index = next++;
+      while (!stopping && slots.size() < parallel_) {
+        size_t index = take_next();
+        if (index == specs.size()) break;
         const LaunchSpec& spec = specs[index];
         RunRecord& record = records[index];
         record.argv = spec.argv;
@@ -487,6 +511,7 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
           continue;
         }
         if (spec.timeout_seconds > 0) slot->deadline = slot->start + spec.timeout_seconds;
+        if (spec.cpu_bound) ++cpu_running;
         slots.push_back(std::move(slot));
       }
 
@@ -510,7 +535,9 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
 
       // Finished drivers (reaped, every pipe at end-of-file or abandoned) leave their slot.
       // This runs before poll(): a slot finished by the timers above has no descriptor left
-      // that could wake the loop.
+      // that could wake the loop. A freed slot is refilled at once (back to the top): waiting
+      // in poll() first would leave it idle until some other driver wrote or ended.
+      bool freed = false;
       for (auto it = slots.begin(); it != slots.end();) {
         Slot* slot = it->get();
         if (!slot->finished()) {
@@ -521,12 +548,15 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
         slot->containment.reset();  // kills what may be left in its cgroup, frees its user
         if (progress_) progress_(slot->index, *slot->record);
         if (release_records_) Release(slot->record);
+        if (slot->spec->cpu_bound) --cpu_running;
         it = slots.erase(it);
+        freed = true;
       }
       if (slots.empty()) {
-        if (stopping || next >= specs.size()) break;
+        if (stopping || !pending()) break;
         continue;  // free slots: start the next specs
       }
+      if (freed && !stopping && pending()) continue;
 
       std::vector<pollfd> fds;
       std::vector<PollTarget> targets;

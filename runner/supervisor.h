@@ -14,7 +14,10 @@
 namespace sigconform {
 
 // Runs LaunchSpecs, at most `parallel` at a time, starting them in submission order as slots
-// free up, and returns one RunRecord per spec. One thread, one poll() loop over every child's
+// free up (a slot is refilled as soon as its driver has finished, before the loop waits
+// again), and returns one RunRecord per spec. A spec marked cpu_bound waits while cpu_slots
+// cpu-bound specs run, and later specs go past it meanwhile; it starts before them as soon as
+// one of those ends. One thread, one poll() loop over every child's
 // stdout, stderr and observation pipe plus a pidfd per child; no SIGCHLD handler.
 //
 // Containment (containment.h, for the whole Run()): the runner is a child subreaper, so the
@@ -70,6 +73,9 @@ class Supervisor {
   explicit Supervisor(size_t parallel)
       : parallel_(parallel == 0 ? 1 : parallel), policy_(ContainmentPolicy::FromEnvironment()) {}
 
+  // At most `slots` specs marked cpu_bound run at once (the cores); 0: no such bound.
+  void set_cpu_slots(size_t slots) { cpu_slots_ = slots; }
+
   void set_containment_policy(const ContainmentPolicy& policy) { policy_ = policy; }
   // What contained the drivers of the last Run() (RunContainment::Describe()); null before.
   const nlohmann::json& containment() const { return containment_; }
@@ -94,6 +100,7 @@ class Supervisor {
 
  private:
   size_t parallel_;
+  size_t cpu_slots_ = 0;
   ContainmentPolicy policy_;
   nlohmann::json containment_;
   bool release_records_ = false;

@@ -358,6 +358,51 @@ TEST(Supervisor, ManyChildrenRunInParallel) {
   EXPECT_GE(most, 2);
 }
 
+// The (start, end) wall clocks a "sleeps" driver recorded.
+std::pair<double, double> Span(const RunRecord& r) {
+  EXPECT_EQ(r.records.size(), 2u) << r.stderr_data;
+  if (r.records.size() != 2) return {0, 0};
+  return {r.records[0]["wall"].get<double>(), r.records[1]["wall"].get<double>()};
+}
+
+LaunchSpec Sleeper(double seconds) {
+  LaunchSpec spec = Spec("sleeps");
+  spec.env.push_back("FAKE_SLEEP_SECONDS=" + std::to_string(seconds));
+  return spec;
+}
+
+TEST(Supervisor, AFreedSlotIsRefilledWhileOthersStaySilent) {
+  // -j2: a long sleeper that says nothing for 5 s, and a quick driver whose slot frees at
+  // once. The third spec must start in that slot while the long one still sleeps, not when
+  // the long one next writes or ends (issue 14: the freed slot stayed idle).
+  Supervisor supervisor(2);
+  std::vector<RunRecord> records =
+      supervisor.Run({Sleeper(5), Spec("says-done"), Sleeper(0.1)});
+  ASSERT_TRUE(Exited(records[1], 0));
+  EXPECT_LT(Span(records[2]).first, Span(records[0]).second);
+}
+
+TEST(Supervisor, CpuBoundSpecsKeepToTheirSlotsAndOthersGoPast) {
+  // -j3 with one CPU slot: the three cpu-bound specs never overlap, and the plain spec
+  // submitted after them runs beside the first instead of waiting for all three.
+  std::vector<LaunchSpec> specs;
+  for (int i = 0; i < 3; ++i) {
+    specs.push_back(Sleeper(1.5));
+    specs.back().cpu_bound = true;
+  }
+  specs.push_back(Sleeper(0.1));
+  Supervisor supervisor(3);
+  supervisor.set_cpu_slots(1);
+  std::vector<RunRecord> records = supervisor.Run(specs);
+  std::vector<std::pair<double, double>> cpu;
+  for (int i = 0; i < 3; ++i) cpu.push_back(Span(records[i]));
+  std::sort(cpu.begin(), cpu.end());
+  EXPECT_LE(cpu[0].second, cpu[1].first);
+  EXPECT_LE(cpu[1].second, cpu[2].first);
+  EXPECT_LT(Span(records[3]).first, cpu[0].second);
+  for (const RunRecord& r : records) EXPECT_TRUE(Exited(r, 0)) << r.stderr_data;
+}
+
 TEST(Supervisor, LaunchFailureDoesNotStopTheRest) {
   LaunchSpec bad = Spec("says-done");
   bad.argv[0] = "/nonexistent/driver";
