@@ -25,6 +25,7 @@
 #include "environment.h"
 #include "evaluate.h"
 #include "expectations.h"
+#include "fork_server.h"
 #include "impl_spec.h"
 #include "launch.h"
 #include "plan.h"
@@ -261,6 +262,27 @@ int RunCommand(const RunOptions& options) {
       results.push_back(std::move(r));
     }
   }
+  // One fork-server per implementation that offers one (ForkServer): the interpreter starts
+  // once, and each case that needs no parent state set before exec is forked from it.
+  std::vector<std::unique_ptr<ForkServer>> servers(impls.size());
+  for (size_t i = 0; i < impls.size(); i++) {
+    if (options.isolation == "fork-exec" || !described[i].description) continue;
+    if (!described[i].description->fork_server) {
+      if (options.isolation == "fork-server") {
+        PrintErr("sigconform: --isolation fork-server: the driver of " +
+                 TerminalText(impls[i].name) + " offers no fork-server\n");
+        return kExitUsage;
+      }
+      continue;
+    }
+    std::string error;
+    servers[i] = ForkServer::Start(impls[i].argv, CaseEnvironment(BaseEnvironment(), ParentState{}),
+                                   &error);
+    if (!servers[i]) {
+      PrintErr("sigconform: " + TerminalText(impls[i].name) + ": no fork-server (" +
+               TerminalText(error) + "); its cases run by fork+exec\n");
+    }
+  }
   std::vector<Planned> planned;
   std::vector<LaunchSpec> specs;
   std::vector<double> estimates;  // EstimateCost's seconds, per spec
@@ -281,6 +303,7 @@ int RunCommand(const RunOptions& options) {
       // A case that asks the runner for a signal checks who sent it (si_uid is the sender's
       // real user): there the driver shares the runner's user, as a child shares its parent's.
       spec.unprivileged = described[i].unprivileged && !UsesOperation(*p.kase, "parent_kill");
+      if (servers[i] && FitsForkServer(p.kase->parent)) spec.fork_server = servers[i].get();
       CaseCost cost = EstimateCost(*p.kase);
       spec.cpu_bound = cost.cpu_bound;
       estimates.push_back(cost.seconds);
@@ -403,6 +426,11 @@ CommandAction AddRunCommand(CLI::App* app, const Invocation* invocation) {
   cmd->add_option("--expectations", run->expectation_files,
                   "expectation file of known failures (repeatable)");
   cmd->add_flag("-q,--quiet", run->quiet, "print only the summary");
+  cmd->add_option("--isolation", run->isolation,
+                  "how drivers start: auto (a fork-server for the cases that need no parent "
+                  "state, where the driver offers one), fork-exec (always), fork-server "
+                  "(as auto; a driver without one is an error)")
+      ->check(CLI::IsMember({"auto", "fork-exec", "fork-server"}));
   return [run, invocation] {
     if (run->impl_specs.empty()) run->impl_specs = {"reference", "cpython"};
     if (run->cases_dir.empty()) run->cases_dir = DefaultCasesDir();

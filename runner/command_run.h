@@ -27,6 +27,10 @@ struct RunOptions {
   std::string runner_path;   // this program, as reproduce lines should call it
   std::string command_line;  // how it was invoked, for the reports
   bool quiet = false;        // no line per unexpected result, only the summary
+  // How drivers are started: "auto" (a fork-server for the cases that need no parent state,
+  // where the driver offers one; fork+exec otherwise), "fork-exec" (always), "fork-server"
+  // (as auto, and an implementation whose driver offers none is a usage error).
+  std::string isolation = "auto";
 };
 
 // Loads and filters the catalog, checks the selected cases against the rules and the module's

@@ -320,6 +320,37 @@ void ReapBlocking(pid_t pid) {
 
 }  // namespace
 
+bool MakeDriverDescriptors(const LaunchSpec& spec, DriverDescriptors* fds, std::string* error) {
+  if (!OpenDevNull(O_RDONLY, &fds->child[0], error)) return false;
+  switch (spec.parent.stdout_mode) {
+    case ParentState::Stdout::kCapture:
+      if (!MakePipe(&fds->stdout_read, &fds->child[1], true, error)) return false;
+      break;
+    case ParentState::Stdout::kBroken:
+      // The read end is closed at once: no process ever holds it, so from its first write
+      // the driver meets a pipe without reader (EPIPE / SIGPIPE).
+      if (!MakePipe(&fds->stdout_read, &fds->child[1], false, error)) return false;
+      fds->stdout_read.reset();
+      break;
+    case ParentState::Stdout::kDevNull:
+      if (!OpenDevNull(O_WRONLY, &fds->child[1], error)) return false;
+      break;
+  }
+  if (!MakePipe(&fds->stderr_read, &fds->child[2], true, error)) return false;
+  if (spec.channel_fd >= 0) {
+    int raw = fcntl(spec.channel_fd, F_DUPFD_CLOEXEC, 0);
+    if (raw < 0) {
+      *error = "cannot duplicate the fork-server's socket: " + Errno(errno);
+      return false;
+    }
+    fds->child[3].reset(raw);
+  } else if (!MakePipe(&fds->obs_read, &fds->child[3], true, error)) {
+    return false;
+  }
+  if (!spec.program.empty() && !MakeProgramFd(spec.program, &fds->child[4], error)) return false;
+  return true;
+}
+
 WaitStatus ParseWaitStatus(int status) {
   WaitStatus out;
   if (WIFEXITED(status)) {
@@ -415,33 +446,14 @@ bool Launch(const LaunchSpec& spec, LaunchedChild* child, std::string* error,
 
   // Descriptors. The child-side ends are close-on-exec too, so that no other child started
   // concurrently keeps them; the child clears the flag as it installs them as 0..4.
-  UniqueFd stdin_fd, stdout_read, stdout_write, stderr_read, stderr_write, obs_read, obs_write,
-      program_fd, report_read, report_write;
-  if (!OpenDevNull(O_RDONLY, &stdin_fd, error)) return false;
-  switch (spec.parent.stdout_mode) {
-    case ParentState::Stdout::kCapture:
-      if (!MakePipe(&stdout_read, &stdout_write, true, error)) return false;
-      break;
-    case ParentState::Stdout::kBroken:
-      // The read end is closed before fork: no process ever holds it, so from its first
-      // write the driver meets a pipe without reader (EPIPE / SIGPIPE).
-      if (!MakePipe(&stdout_read, &stdout_write, false, error)) return false;
-      stdout_read.reset();
-      break;
-    case ParentState::Stdout::kDevNull:
-      if (!OpenDevNull(O_WRONLY, &stdout_write, error)) return false;
-      break;
-  }
-  if (!MakePipe(&stderr_read, &stderr_write, true, error)) return false;
-  if (!MakePipe(&obs_read, &obs_write, true, error)) return false;
-  if (!spec.program.empty() && !MakeProgramFd(spec.program, &program_fd, error)) return false;
+  DriverDescriptors fds;
+  if (!MakeDriverDescriptors(spec, &fds, error)) return false;
+  UniqueFd report_read, report_write;
   if (!MakePipe(&report_read, &report_write, false, error)) return false;
 
-  plan.sources[0] = stdin_fd.get();
-  plan.sources[1] = stdout_write.get();
-  plan.sources[2] = stderr_write.get();
-  plan.sources[3] = obs_write.get();
-  plan.sources[4] = program_fd.get();
+  for (int target = 0; target < kFirstPrivateFd; ++target) {
+    plan.sources[target] = fds.child[target].get();
+  }
   plan.error_fd = report_write.get();
 
   // All signals are blocked around fork: the child must not run a handler of the runner
@@ -474,11 +486,7 @@ bool Launch(const LaunchSpec& spec, LaunchedChild* child, std::string* error,
   // The parent's copies of the child's ends must go now: the exec-error pipe reaches EOF only
   // when no process holds its write end, and a captured pipe only when the driver's copies
   // are the last ones.
-  stdin_fd.reset();
-  stdout_write.reset();
-  stderr_write.reset();
-  obs_write.reset();
-  program_fd.reset();
+  for (UniqueFd& fd : fds.child) fd.reset();
   report_write.reset();
 
   int stage = 0, err = 0;
@@ -507,9 +515,9 @@ bool Launch(const LaunchSpec& spec, LaunchedChild* child, std::string* error,
 
   child->pid = pid;
   child->pidfd.reset(pidfd);
-  child->stdout_fd = std::move(stdout_read);
-  child->stderr_fd = std::move(stderr_read);
-  child->obs_fd = std::move(obs_read);
+  child->stdout_fd = std::move(fds.stdout_read);
+  child->stderr_fd = std::move(fds.stderr_read);
+  child->obs_fd = std::move(fds.obs_read);
   return true;
 }
 

@@ -16,6 +16,8 @@
 
 namespace sigconform {
 
+class ForkServer;
+
 // Everything needed to start one driver process.
 struct LaunchSpec {
   // The whole command line, "describe"/"run" included. argv[0] must be an absolute path
@@ -45,6 +47,12 @@ struct LaunchSpec {
   // The case burns CPU on purpose (schedule.h): the supervisor runs at most its cpu_slots of
   // these at once, so that each keeps a core and its timing windows hold.
   bool cpu_bound = false;
+  // When >= 0, this descriptor (a fork-server's socket, fork_server.h) becomes the driver's
+  // descriptor 3 instead of an observation pipe; the LaunchedChild then has no obs_fd.
+  int channel_fd = -1;
+  // When set and alive, the supervisor starts the case through this fork-server
+  // (ForkServer::Spawn) instead of Launch; it must outlive the run. Not owned.
+  ForkServer* fork_server = nullptr;
 };
 
 // The parent's side of a started driver. Every descriptor is close-on-exec and non-blocking.
@@ -77,6 +85,20 @@ struct LaunchedChild {
 // keep them, but between that fork and its exec it briefly holds copies.
 bool Launch(const LaunchSpec& spec, LaunchedChild* child, std::string* error,
             const ChildContainment* containment = nullptr);
+
+// The descriptors a driver gets as 0-4, as Launch describes them (close-on-exec here: the
+// child installs them), and the runner's read ends of its pipes. Shared by Launch and the
+// fork-server (fork_server.h), which hands `child` to the server's process for the case.
+struct DriverDescriptors {
+  UniqueFd child[5];  // stdin, stdout, stderr, observations (or spec.channel_fd), program
+  UniqueFd stdout_read;  // empty unless parent.stdout is capture
+  UniqueFd stderr_read;
+  UniqueFd obs_read;     // empty with a channel_fd
+};
+
+// Makes them for `spec`. On failure returns false with *error set ("cannot create a pipe:
+// Too many open files"); whatever was made is closed by the destructor.
+bool MakeDriverDescriptors(const LaunchSpec& spec, DriverDescriptors* fds, std::string* error);
 
 // Parses a status from waitpid() into a WaitStatus. A stopped or continued status (never
 // asked for) reads as exited with code 0 — callers wait only for terminations.

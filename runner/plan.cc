@@ -135,6 +135,13 @@ std::optional<Description> ParseDescription(const json& record, std::string* err
     }
     d.kernel = it->get<std::string>();
   }
+  if (auto it = record.find("fork_server"); it != record.end()) {
+    if (!it->is_boolean()) {
+      if (error) *error = "describe record: 'fork_server' must be true or false";
+      return std::nullopt;
+    }
+    d.fork_server = it->get<bool>();
+  }
   d.raw = record;
   return d;
 }

@@ -24,6 +24,8 @@ struct Description {
   std::string executable;        // what runs the implementation
   std::set<std::string> names;       // public names of the module
   std::set<std::string> operations;  // step actions the driver supports ("call", "kill", ...)
+  // The driver can run as a fork-server (`serve`, spec/driver-protocol.md); false when absent.
+  bool fork_server = false;
   nlohmann::json raw;                // the record as received, for reports
 };
 

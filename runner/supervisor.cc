@@ -18,6 +18,7 @@
 #include <string>
 
 #include "containment.h"
+#include "fork_server.h"
 #include "observation_stream.h"
 #include "signal_names.h"
 
@@ -422,8 +423,23 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
   RunContainment containment(policy_);
   containment_ = containment.Describe();
 
-  auto driver_pids = [&slots]() {
+  // Fork-servers are the runner's children too, and no orphans: never killed as such.
+  std::vector<ForkServer*> servers;
+  for (const LaunchSpec& spec : specs) {
+    if (spec.fork_server != nullptr &&
+        std::find(servers.begin(), servers.end(), spec.fork_server) == servers.end()) {
+      servers.push_back(spec.fork_server);
+    }
+  }
+  auto server_pids = [&servers]() {
     std::vector<pid_t> pids;
+    for (ForkServer* server : servers) {
+      if (server->pid() > 0) pids.push_back(server->pid());
+    }
+    return pids;
+  };
+  auto driver_pids = [&slots, &server_pids]() {
+    std::vector<pid_t> pids = server_pids();
     for (const auto& slot : slots) {
       if (slot->running()) pids.push_back(slot->child.pid);
     }
@@ -439,7 +455,7 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
       slot->child.pid = -1;
       slot->containment.reset();
     }
-    containment.KillOrphans({});
+    containment.KillOrphans(server_pids());
   };
 
   try {
@@ -503,7 +519,20 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
         }
         slot->start = Now();
         std::string error;
-        if (!Launch(spec, &slot->child, &error, &slot->containment->child())) {
+        bool launched;
+        if (spec.fork_server != nullptr && spec.fork_server->alive() && containment.subreaper()) {
+          launched = spec.fork_server->Spawn(spec, &slot->child, &error,
+                                             &slot->containment->child());
+          if (!launched && !spec.fork_server->alive()) {
+            // The server itself failed (it is killed): this case and the rest get their own
+            // fork+exec, which they would have had without a server.
+            error.clear();
+            launched = Launch(spec, &slot->child, &error, &slot->containment->child());
+          }
+        } else {
+          launched = Launch(spec, &slot->child, &error, &slot->containment->child());
+        }
+        if (!launched) {
           record.launch_error = error;
           record.seconds = Now() - slot->start;
           slot->containment.reset();
@@ -625,7 +654,7 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
     throw;
   }
   // Whatever escaped its case's cgroup (or ran without one) and is still the runner's child.
-  containment.KillOrphans({});
+  containment.KillOrphans(server_pids());
   return records;
 }
 

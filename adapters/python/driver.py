@@ -946,19 +946,222 @@ def cmd_describe(stream, unavailable=(), extra=None):
                   machine=machine,
                   executable=sys.executable,
                   names=sorted(n for n in dir(signal) if not n.startswith("_")),
-                  operations=working_operations(unavailable))
+                  operations=working_operations(unavailable),
+                  # `serve` forks through os.fork and takes descriptors over a Unix socket,
+                  # and the runner adopts the forked processes: Linux only.
+                  fork_server=word == "linux" and hasattr(os, "fork") and hasattr(os, "setpgid"))
     fields.update(extra or {})
     stream.emit("describe", **fields)
 
 
+# --------------------------------------------------------------------------------------------
+# The fork-server (spec/driver-protocol.md, "Fork-server")
+# --------------------------------------------------------------------------------------------
+
+# Descriptors a request carries, in this order, before the case's cgroup.procs files.
+_SERVE_FDS = 5  # stdin, stdout, stderr, the observation stream, the program
+
+
+def _serve_case(sock, fds, request, tools):
+    """In the case's process (the server's grandchild): waits until the runner has become its
+    parent, sets up what the runner's launch sets up between fork and exec (process group,
+    cgroups, descriptors 0-4 and no other, limits, user), answers "ready" or why not, and
+    returns; the caller then runs the case as `run` would. Exits on failure."""
+    fcntl, resource, prctl = tools
+    # The answer goes through a copy above 4: descriptor 3, the socket, becomes the
+    # observation stream. detach(): the socket object must never close what 3 will be.
+    channel = fcntl.fcntl(sock.fileno(), fcntl.F_DUPFD, _SERVE_FDS)
+    sock.detach()
+    stage = "waiting for the runner to adopt the process"
+    try:
+        # The intermediate process has exited: the orphan goes to the runner, its subreaper.
+        # Nothing of the case may run before that: getppid() is part of what it observes.
+        deadline = time.monotonic() + 5
+        while os.getppid() != request["runner"]:
+            if time.monotonic() > deadline:
+                raise OSError(errno.ECHILD, "the runner did not adopt the case's process")
+            time.sleep(0.0001)
+        stage = "setpgid"
+        os.setpgid(0, 0)
+        stage = "joining the case's cgroup"
+        for fd in fds[_SERVE_FDS:]:
+            os.write(fd, b"0")
+        stage = "descriptors"
+        # Every source above 4 first, so that installing descriptor N never overwrites a
+        # source still needed for another one.
+        moved = [fcntl.fcntl(fd, fcntl.F_DUPFD, _SERVE_FDS) for fd in fds[:_SERVE_FDS]]
+        for target, fd in enumerate(moved):
+            os.dup2(fd, target)  # inheritable, as after exec
+        # Everything from 5 up but the channel goes, as exec would close it; listed, not
+        # os.closerange (65,536 numbers one by one cost milliseconds), and before the change
+        # of user, after which /proc/self/fd is no longer readable.
+        for name in os.listdir("/proc/self/fd"):
+            if int(name) >= _SERVE_FDS and int(name) != channel:
+                try:
+                    os.close(int(name))
+                except OSError:
+                    pass  # the listing's own descriptor, closed already
+        stage = "setrlimit"
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if request.get("nproc"):
+            resource.setrlimit(resource.RLIMIT_NPROC, (request["nproc"], request["nproc"]))
+        stage = "changing to the driver's user"
+        if request.get("change_user"):
+            os.setgroups([])
+            os.setresgid(request["gid"], request["gid"], request["gid"])
+            os.setresuid(request["uid"], request["uid"], request["uid"])
+            # A change of user makes the process undumpable (its /proc files root's), which
+            # exec would undo: undo it here, or the case would see a process exec never gives.
+            if prctl is None or prctl(4, 1, 0, 0, 0) != 0:  # PR_SET_DUMPABLE
+                raise OSError(errno.EPERM, "cannot make the process dumpable again")
+        os.write(channel, b'{"ready": true}')
+    except Exception as exc:
+        try:
+            os.write(channel, json.dumps({"error": "%s: %s" % (stage, exc)}).encode("utf-8"))
+        finally:
+            os._exit(127)
+    os.close(channel)
+
+
+def cmd_serve():
+    """The fork-server: this interpreter has started and imported the driver once; for each
+    request read from descriptor 3 (a SOCK_SEQPACKET socket to the runner) it forks, through
+    an intermediate process that exits at once, a process for the case that the runner
+    adopts as its own child. Returns None when the runner closes the socket (the server
+    ends), and the request in the case's process, which then runs the case. The runner sends
+    here only the cases that need no parent state set before exec."""
+    import array
+    import fcntl
+    import resource
+    import socket
+    try:
+        import ctypes
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except Exception:
+        prctl = None  # then a case that runs as another user fails to start, saying why
+    tools = (fcntl, resource, prctl)
+    # What the server holds now stays out of the collector's sight: a collection in a case's
+    # process would otherwise touch, and so copy, every page it shares with the server.
+    import gc
+    gc.collect()
+    if hasattr(gc, "freeze"):  # 3.7+
+        gc.freeze()
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET, 0, 3)
+    int_size = array.array("i").itemsize
+    while True:
+        try:
+            data, ancdata, _, _ = sock.recvmsg(1 << 16, socket.CMSG_SPACE(64 * int_size))
+        except InterruptedError:
+            continue
+        if not data:
+            return None
+        fds = array.array("i")
+        for level, kind, payload in ancdata:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                fds.frombytes(payload[:len(payload) - len(payload) % int_size])
+        fds = list(fds)
+        request = json.loads(data.decode("utf-8"))
+        middle = os.fork()
+        if middle == 0:
+            try:
+                pid = os.fork()
+                if pid == 0:
+                    _serve_case(sock, fds, request, tools)
+                    return request
+                sock.send(json.dumps({"pid": pid}).encode("utf-8"))
+            except BaseException as exc:
+                try:
+                    sock.send(json.dumps({"error": "fork: %s" % exc}).encode("utf-8"))
+                finally:
+                    os._exit(1)
+            os._exit(0)
+        for fd in fds:
+            os.close(fd)
+        while True:
+            try:
+                os.waitpid(middle, 0)
+                break
+            except InterruptedError:
+                continue
+
+
+def _exit_as_cpython_would(code):
+    """Ends a process forked by the fork-server whose case ended normally or by SystemExit
+    (`code`), doing what CPython's shutdown does that a case can observe, in its order:
+    the exit code from SystemExit (a code that is not an int or None is printed to stderr and
+    gives 1), waiting for non-daemon threads, the atexit functions, flushing standard output
+    and error (a failure gives 120), then _exit. CPython's full shutdown would also free
+    every object, which in a forked child copies every page the server shares with it: most of
+    a short case's cost, and nothing a case observes."""
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        try:
+            sys.stderr.write(str(code) + "\n")
+        except Exception:
+            pass
+        status = 1
+    threading = sys.modules.get("threading")
+    if threading is not None:
+        threading._shutdown()
+    import atexit
+    atexit._run_exitfuncs()
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name, None)
+        try:
+            if stream is not None:
+                stream.flush()
+        except Exception as exc:
+            if name == "stdout":
+                sys.unraisablehook(_Unraisable(exc, stream))
+            status = 120
+    if not -(1 << 31) <= status < (1 << 31):
+        status = -1
+    os._exit(status & 0xFF)
+
+
+class _Unraisable(object):
+    """The argument sys.unraisablehook takes, for a failed flush of standard output."""
+
+    def __init__(self, exc, obj):
+        self.exc_type, self.exc_value = type(exc), exc
+        self.exc_traceback, self.err_msg, self.object = exc.__traceback__, None, obj
+
+
 def main(argv, obs_fd=None, program=None, unavailable=(), extra=None, start_fields=None):
-    """Runs `describe` or `run` as argv says. An embedding host (a runtime with its own
-    descriptor table, spec/driver-protocol.md) passes what the environment variables would:
-    `obs_fd`, the descriptor records go to; `program`, the case program as bytes; and may
-    pass `unavailable`, actions it cannot provide, `extra`, fields added to describe, and
+    """Runs `describe`, `run` or `serve` as argv says. An embedding host (a runtime with its
+    own descriptor table, spec/driver-protocol.md) passes what the environment variables
+    would: `obs_fd`, the descriptor records go to; `program`, the case program as bytes; and
+    may pass `unavailable`, actions it cannot provide, `extra`, fields added to describe, and
     `start_fields`, fields added to the start record (`isolation`)."""
-    if len(argv) < 2 or argv[1] not in ("describe", "run"):
-        raise SystemExit("usage: driver.py describe | driver.py run [FILE]")
+    if len(argv) < 2 or argv[1] not in ("describe", "run", "serve"):
+        raise SystemExit("usage: driver.py describe | driver.py run [FILE] | driver.py serve")
+    if argv[1] != "serve":
+        run_driver(argv, obs_fd, program, unavailable, extra, start_fields)
+        return
+    if cmd_serve() is None:
+        return  # the server's end
+    # The case's process: what a fresh `run` would have at this point.
+    global START
+    START = time.monotonic()
+    sys.argv[:] = argv = [argv[0], "run"]
+    start_fields = dict(start_fields or {}, isolation="fork-server")
+    if sys.implementation.name != "cpython" or not hasattr(sys, "unraisablehook"):
+        run_driver(argv, obs_fd, program, unavailable, extra, start_fields)
+        return
+    try:
+        run_driver(argv, obs_fd, program, unavailable, extra, start_fields)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    # An exception nobody caught takes the interpreter's own way out, above.
+    _exit_as_cpython_would(code)
+
+
+def run_driver(argv, obs_fd, program, unavailable, extra, start_fields):
+    """`describe` or `run`, as main() documents."""
     stream = open_stream(obs_fd)
     if argv[1] == "describe":
         cmd_describe(stream, unavailable, extra)

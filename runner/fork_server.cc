@@ -1,0 +1,233 @@
+#include "fork_server.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "bounded_json.h"
+
+namespace sigconform {
+namespace {
+
+constexpr size_t kAnswerBytes = 4096;
+constexpr JsonBounds kAnswerBounds{kAnswerBytes, 4, 16};
+
+double Now() {
+  struct timespec ts;
+  if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) return 0.0;
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+void ReapBlocking(pid_t pid) {
+  int status;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+// Sends `text` with `fds` attached, as one SOCK_SEQPACKET message.
+bool SendWithFds(int socket_fd, const std::string& text, const std::vector<int>& fds,
+                 std::string* error) {
+  struct iovec iov;
+  iov.iov_base = const_cast<char*>(text.data());
+  iov.iov_len = text.size();
+  std::vector<char> control(CMSG_SPACE(sizeof(int) * fds.size()));
+  struct msghdr msg;
+  std::memset(&msg, 0, sizeof msg);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.data();
+  msg.msg_controllen = control.size();
+  struct cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
+  std::memcpy(CMSG_DATA(cmsg), fds.data(), sizeof(int) * fds.size());
+  ssize_t sent;
+  do {
+    sent = sendmsg(socket_fd, &msg, MSG_NOSIGNAL);
+  } while (sent < 0 && errno == EINTR);
+  if (sent != static_cast<ssize_t>(text.size())) {
+    *error = std::string("cannot send the case to the fork-server: ") +
+             (sent < 0 ? std::strerror(errno) : "short write");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool FitsForkServer(const ParentState& parent) {
+  return parent.ignore.empty() && parent.block.empty() && parent.pending.empty() &&
+         parent.stdout_mode == ParentState::Stdout::kCapture && parent.env.empty() &&
+         parent.rlimits.empty();
+}
+
+std::unique_ptr<ForkServer> ForkServer::Start(const std::vector<std::string>& argv,
+                                              const std::vector<std::string>& env,
+                                              std::string* error) {
+  int pair[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
+    *error = std::string("cannot create the fork-server's socket: ") + std::strerror(errno);
+    return nullptr;
+  }
+  UniqueFd ours(pair[0]), theirs(pair[1]);
+  LaunchSpec spec;
+  spec.argv = argv;
+  spec.argv.push_back("serve");
+  spec.env = env;
+  spec.channel_fd = theirs.get();
+  std::unique_ptr<ForkServer> server(new ForkServer());
+  if (!Launch(spec, &server->server_, error)) return nullptr;
+  server->socket_ = std::move(ours);
+  return server;
+}
+
+ForkServer::~ForkServer() { Kill(); }
+
+void ForkServer::Kill() {
+  alive_ = false;
+  socket_.reset();
+  if (server_.pid > 0) {
+    kill(-server_.pid, SIGKILL);  // its group: the server and an intermediate, if one is left
+    kill(server_.pid, SIGKILL);
+    ReapBlocking(server_.pid);
+    server_.pid = -1;
+  }
+}
+
+bool ForkServer::Answer(nlohmann::json* answer, std::string* error) {
+  double deadline = Now() + kAnswerSeconds;
+  for (;;) {
+    double left = deadline - Now();
+    if (left <= 0) {
+      *error = "the fork-server did not answer within " +
+               std::to_string(static_cast<int>(kAnswerSeconds)) + " s";
+      Kill();
+      return false;
+    }
+    struct pollfd p = {socket_.get(), POLLIN, 0};
+    int ready = poll(&p, 1, static_cast<int>(std::ceil(left * 1000)));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) continue;
+    char buffer[kAnswerBytes];
+    ssize_t n = recv(socket_.get(), buffer, sizeof buffer, MSG_DONTWAIT | MSG_TRUNC);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) {
+      *error = n == 0 ? "the fork-server has ended"
+                      : std::string("cannot read the fork-server's answer: ") + std::strerror(errno);
+      Kill();
+      return false;
+    }
+    JsonError json_error;
+    if (static_cast<size_t>(n) > sizeof buffer ||
+        !ParseBoundedJson(std::string_view(buffer, static_cast<size_t>(n)), kAnswerBounds, answer,
+                          &json_error) ||
+        !answer->is_object()) {
+      *error = "the fork-server's answer is not a small JSON object";
+      Kill();
+      return false;
+    }
+    return true;
+  }
+}
+
+bool ForkServer::Spawn(const LaunchSpec& spec, LaunchedChild* child, std::string* error,
+                       const ChildContainment* containment) {
+  if (!alive_) {
+    *error = "the fork-server has stopped";
+    return false;
+  }
+  if (!FitsForkServer(spec.parent) || spec.program.empty()) {
+    *error = "this case cannot run in the fork-server";
+    return false;
+  }
+  LaunchSpec plain = spec;
+  plain.channel_fd = -1;
+  DriverDescriptors fds;
+  if (!MakeDriverDescriptors(plain, &fds, error)) return false;
+  nlohmann::json request = {{"runner", getpid()}};
+  std::vector<int> passed;
+  for (UniqueFd& fd : fds.child) passed.push_back(fd.get());
+  if (containment != nullptr) {
+    for (int fd : containment->join_fds) passed.push_back(fd);
+    if (containment->nproc > 0) request["nproc"] = containment->nproc;
+    if (containment->change_user) {
+      request["change_user"] = true;
+      request["uid"] = containment->uid;
+      request["gid"] = containment->gid;
+    }
+  }
+  if (!SendWithFds(socket_.get(), request.dump(), passed, error)) {
+    Kill();
+    return false;
+  }
+  // The runner's copies of the case's ends go now, so that end-of-file comes when the case's
+  // process closes them.
+  for (UniqueFd& fd : fds.child) fd.reset();
+
+  nlohmann::json answer;
+  if (!Answer(&answer, error)) return false;
+  auto pid_field = answer.find("pid");
+  if (pid_field == answer.end() || !pid_field->is_number_integer() ||
+      pid_field->get<long long>() <= 1 || pid_field->get<long long>() > (1LL << 22)) {
+    auto why = answer.find("error");
+    *error = "the fork-server could not fork: " +
+             (why != answer.end() && why->is_string() ? why->get<std::string>() : answer.dump());
+    Kill();
+    return false;
+  }
+  pid_t pid = static_cast<pid_t>(pid_field->get<long long>());
+  if (!Answer(&answer, error)) return false;
+  // The process named must now be the runner's own child (adopted as the runner is a
+  // subreaper): otherwise the server lied or the adoption failed, and nothing may be done to
+  // that pid.
+  siginfo_t info;
+  std::memset(&info, 0, sizeof info);
+  if (waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0) {
+    *error = "the fork-server named process " + std::to_string(pid) +
+             ", which is not the runner's child";
+    Kill();
+    return false;
+  }
+  auto ready = answer.find("ready");
+  if (ready == answer.end() || *ready != true) {
+    auto why = answer.find("error");
+    *error = "cannot set up the driver's process in the fork-server (" +
+             (why != answer.end() && why->is_string() ? why->get<std::string>() : answer.dump()) +
+             ")";
+    kill(pid, SIGKILL);
+    ReapBlocking(pid);
+    return false;
+  }
+  if (getpgid(pid) != pid) {
+    // It said ready before leading a group of its own (a zombie keeps its group): a lie.
+    *error = "the fork-server's process for the case is not in a process group of its own";
+    kill(pid, SIGKILL);
+    ReapBlocking(pid);
+    Kill();
+    return false;
+  }
+  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd < 0) {
+    *error = std::string("cannot open a pidfd for the driver: ") + std::strerror(errno);
+    kill(-pid, SIGKILL);
+    ReapBlocking(pid);
+    return false;
+  }
+  child->pid = pid;
+  child->pidfd.reset(pidfd);
+  child->stdout_fd = std::move(fds.stdout_read);
+  child->stderr_fd = std::move(fds.stderr_read);
+  child->obs_fd = std::move(fds.obs_read);
+  return true;
+}
+
+}  // namespace sigconform

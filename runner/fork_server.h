@@ -1,0 +1,82 @@
+// A driver started once that forks a fresh process per case (DESIGN.md, step 6; issue 14):
+// the interpreter's start-up is paid once, isolation stays one process per case.
+#ifndef SIGCONFORM_RUNNER_FORK_SERVER_H_
+#define SIGCONFORM_RUNNER_FORK_SERVER_H_
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "case.h"
+#include "containment.h"
+#include "launch.h"
+#include "unique_fd.h"
+
+namespace sigconform {
+
+// Whether a case may run in a fork-server: it asks for no parent state that must exist
+// before exec (ignored, blocked or pending signals, a stdout other than the captured pipe,
+// environment variables, resource limits). A forked child inherits the server's state, which
+// is a fresh interpreter's; such a case needs its own fork+exec (spec/driver-protocol.md,
+// "Fork-server").
+bool FitsForkServer(const ParentState& parent);
+
+// One running server: `ARGV... serve` with descriptor 3 a SOCK_SEQPACKET socket to the runner
+// (spec/driver-protocol.md, "Fork-server"). For each Spawn the server forks an intermediate
+// process that forks the case's process and exits at once, so that the case's process becomes
+// the runner's own child (the runner must be a child subreaper: RunContainment): its
+// getppid(), its parent's signals and its wait status are the runner's, exactly as after
+// fork+exec.
+//
+// The server is the implementation under test and is not trusted: every answer is checked
+// (the pid it names must be the runner's child and lead a process group of its own), an answer
+// that does not come within kAnswerSeconds or does not parse kills the server, and from then
+// on alive() is false and the caller uses Launch instead. Bounds: answers are read into a
+// 4 KiB buffer; at most one request is in flight.
+class ForkServer {
+ public:
+  static constexpr double kAnswerSeconds = 10.0;
+
+  // Starts the server with `env` (the environment every case it serves gets: CaseEnvironment
+  // of an empty parent state) as the runner's user, in a process group of its own. Returns
+  // null with *error set when it cannot start. The server's start-up is not awaited: the
+  // first Spawn waits for it.
+  static std::unique_ptr<ForkServer> Start(const std::vector<std::string>& argv,
+                                           const std::vector<std::string>& env,
+                                           std::string* error);
+
+  // Closes the socket (the server ends at end-of-file), kills the server's process group and
+  // reaps it.
+  ~ForkServer();
+  ForkServer(const ForkServer&) = delete;
+  ForkServer& operator=(const ForkServer&) = delete;
+
+  // Starts `spec`'s case in a process forked by the server, with the descriptors 0-4 Launch
+  // gives (spec.parent must satisfy FitsForkServer; spec.argv and spec.env are the server's),
+  // in a process group of its own, in `containment`'s cgroups, with its limits and user; the
+  // case's start record says "isolation": "fork-server". Returns once the process says it is
+  // ready or has failed, like Launch. On failure returns false with *error set; when the
+  // failure puts the server in doubt, alive() turns false. Must be called from the thread
+  // that runs the Supervisor, while the runner is a child subreaper.
+  bool Spawn(const LaunchSpec& spec, LaunchedChild* child, std::string* error,
+             const ChildContainment* containment);
+
+  bool alive() const { return alive_; }
+  pid_t pid() const { return server_.pid; }
+
+ private:
+  ForkServer() = default;
+  // Reads one answer from the server within kAnswerSeconds; false (server killed) otherwise.
+  bool Answer(nlohmann::json* answer, std::string* error);
+  void Kill();
+
+  LaunchedChild server_;
+  UniqueFd socket_;
+  bool alive_ = true;
+};
+
+}  // namespace sigconform
+
+#endif  // SIGCONFORM_RUNNER_FORK_SERVER_H_
