@@ -409,9 +409,16 @@ class Evaluation {
       char secs[32];
       std::snprintf(secs, sizeof secs, "%g", c_.timeout);
       const std::string last = LastStepPath();
-      return Set(Status::kTimeout, std::string("timed out after ") + secs + " s; " +
-                                       (last.empty() ? std::string("no step was observed")
-                                                     : "the last step observed was " + last));
+      const std::string timed_out = std::string("timed out after ") + secs + " s; " +
+                                    (last.empty() ? std::string("no step was observed")
+                                                  : "the last step observed was " + last);
+      // A failed expectation observed before the timeout is not hidden by it: the
+      // implementation was wrong before it hung (when its records can be read at all).
+      if (run_.protocol_errors.empty() && !run_.observations_truncated && IndexRecords()) {
+        WalkSteps(/*timed_out=*/true);
+        if (!failures_.empty()) return FinishFailed("; then the case " + timed_out);
+      }
+      return Set(Status::kTimeout, timed_out);
     }
     if (signaled && IsCrashSignal(signal) && !expected_signal && !CaseSendsSignal(c_, signal)) {
       return Set(Status::kCrash, "the implementation crashed: " + result_.exit_description +
@@ -442,8 +449,8 @@ class Evaluation {
     }
 
     if (!WalkSteps()) return;
-    if (!strays_.empty()) return Stray();
-    if (!CheckExit()) return;
+    if (!strays_.empty()) Stray();
+    if (!ended_early_) CheckExit();
     struct StreamCheck {
       const char* name;
       const StreamExpectation& want;
@@ -455,10 +462,11 @@ class Evaluation {
         {"stderr", c_.stderr_expect, run_.stderr_data, run_.stderr_truncated}};
     for (const StreamCheck& s : streams) {
       if (auto why = CheckStream(s.name, s.want, s.data, s.truncated)) {
-        return Set(Status::kFail, *why, "", json{{s.name, StreamJson(s.want)}},
-                   json{{s.name, TailExcerpt(s.data, kStderrExcerptBytes)}});
+        Fail(*why, "", json{{s.name, StreamJson(s.want)}},
+             json{{s.name, TailExcerpt(s.data, kStderrExcerptBytes)}});
       }
     }
+    if (!failures_.empty()) return FinishFailed();
     Set(Status::kPass, "");
   }
 
@@ -532,66 +540,118 @@ class Evaluation {
 
   void Stray() {
     const json& r = run_.records[strays_.front()];
-    Set(Status::kFail,
-        "an exception escaped outside any step: " + DescribeException(r["exception"]) +
-            " (thread " + Str(r.value("thread", json("?"))) + ")",
-        "", nullptr, r);
+    Fail("an exception escaped outside any step: " + DescribeException(r["exception"]) +
+             " (thread " + Str(r.value("thread", json("?"))) + ")",
+         "", nullptr, r);
   }
 
-  // False when a step decided the result.
-  bool WalkSteps() {
+  // Checks every step observed, in the order of the case, collecting each failed expectation
+  // (failures_): a step that failed does not stop the steps after it from being judged. Stops
+  // at the first step that was not observed: when `timed_out`, silently (the timeout is the
+  // verdict unless a failure came before it), else as a failure that says what was observed
+  // last. False when an error decided the result.
+  bool WalkSteps(bool timed_out = false) {
     Bindings bindings;
     for (const FlatStep& f : flat_) {
       auto it = step_records_.find(f.path);
       if (it == step_records_.end()) {
+        if (timed_out) return true;
         if (f.last_main && c_.exit.by_signal) continue;  // the step that was to end the process
+        ended_early_ = true;  // the exit is then no second failure: it is this one
         if (!strays_.empty()) {
           Stray();
-          return false;
+          strays_.clear();  // reported: not again after the walk
+          return true;
         }
-        Set(Status::kFail, "the process ended (" + result_.exit_description + ") before step " +
-                               f.path, f.path);
-        return false;
+        Fail("the process ended (" + result_.exit_description + ") before step " + f.path +
+                 LastObserved(), f.path);
+        return true;
       }
-      if (!CheckStep(f, it->second, &bindings)) return false;
+      CheckStep(f, it->second, &bindings);
     }
     return true;
   }
 
+  // "; the last thing observed was step 3, which returned 5" (or the handler, or the stray
+  // exception, whichever record came last), or "; nothing was observed after the start".
+  std::string LastObserved() const {
+    for (auto i = run_.records.size(); i-- > 1;) {
+      const json& r = run_.records[i];
+      const std::string ev = r.value("ev", "");
+      if (ev == "step") {
+        return "; the last thing observed was step " + Str(r["path"]) + ", which " +
+               (r["ok"] == true ? "returned " + Describe(r.value("value", json()))
+                                : "raised " + DescribeException(r["exception"]));
+      }
+      if (ev == "handler") {
+        return "; the last thing observed was handler " + DescribeEvent(r, false);
+      }
+      if (ev == "stray") {
+        return "; the last thing observed was an exception outside any step: " +
+               DescribeException(r["exception"]);
+      }
+    }
+    return "; nothing was observed after the start record";
+  }
+
+  // Records one failed expectation; the first decides the result's message, step, expected
+  // and observed (FinishFailed).
+  void Fail(std::string message, std::string step = "", json expected = nullptr,
+            json observed = nullptr) {
+    failures_.push_back({std::move(step), std::move(message), std::move(expected),
+                         std::move(observed)});
+  }
+
+  // Sets a `fail` result from failures_ (not empty): the first failure, with the count of the
+  // others in its message; every one of them in result_.failures. `then` is appended (how the
+  // case ended after them, for a timeout).
+  void FinishFailed(const std::string& then = "") {
+    Failure first = failures_.front();
+    std::string message = first.message;
+    if (failures_.size() > 1) {
+      message += " (and " + std::to_string(failures_.size() - 1) + " more failed expectation" +
+                 (failures_.size() > 2 ? "s" : "") + ")";
+    }
+    Set(Status::kFail, message + then, first.step, first.expected, first.observed);
+    result_.failures = failures_;
+  }
+
+  // Checks one observed step against each of its expectations, recording every one that does
+  // not hold (Fail); binds its value when all held. True when all held.
   bool CheckStep(const FlatStep& f, size_t index, Bindings* bindings) {
     const json& rec = run_.records[index];
     const json& step = *f.step;
     const json expect = step.value("expect", json::object());
     const bool ok = rec["ok"].get<bool>();
     const std::string at = "step " + f.path + ": ";
+    bool held = true;  // every expectation of the step is checked, each failure recorded
     if (expect.contains("raises")) {
       const json& want = expect["raises"];
       if (ok) {
-        Set(Status::kFail, at + "expected an exception, returned " + Describe(rec["value"]), f.path,
-            json{{"raises", want}}, rec);
-        return false;
-      }
-      if (auto why = CheckRaises(want, rec["exception"])) {
-        Set(Status::kFail, at + *why, f.path, json{{"raises", want}}, rec);
-        return false;
+        Fail(at + "expected an exception, returned " + Describe(rec["value"]), f.path,
+             json{{"raises", want}}, rec);
+        held = false;
+      } else if (auto why = CheckRaises(want, rec["exception"])) {
+        Fail(at + *why, f.path, json{{"raises", want}}, rec);
+        held = false;
       }
     } else if (expect.contains("returns")) {
       const json& want = expect["returns"];
       if (!ok) {
-        Set(Status::kFail, at + "expected a value matching " + DescribeMatcher(want) + ", raised " +
-                               DescribeException(rec["exception"]), f.path, json{{"returns", want}}, rec);
-        return false;
-      }
-      if (auto why = Match(want, rec["value"], *bindings)) {
-        Set(Status::kFail, at + *why, f.path, json{{"returns", want}}, rec);
-        return false;
+        Fail(at + "expected a value matching " + DescribeMatcher(want) + ", raised " +
+                 DescribeException(rec["exception"]),
+             f.path, json{{"returns", want}}, rec);
+        held = false;
+      } else if (auto why = Match(want, rec["value"], *bindings)) {
+        Fail(at + *why, f.path, json{{"returns", want}}, rec);
+        held = false;
       }
     } else if (!ok && !step.value("uncaught", false)) {
       // (A step that lets its exception escape may raise without `raises`: the case's `exit`
       // judges how the program ended.)
-      Set(Status::kFail, at + "unexpected exception " + DescribeException(rec["exception"]), f.path,
-          nullptr, rec);
-      return false;
+      Fail(at + "unexpected exception " + DescribeException(rec["exception"]), f.path, nullptr,
+           rec);
+      held = false;
     }
     if (expect.contains("events")) {
       const json& want = expect["events"];
@@ -614,8 +674,8 @@ class Evaluation {
         }
       }
       if (!why.empty()) {
-        Set(Status::kFail, at + why, f.path, json{{"events", want}}, got);
-        return false;
+        Fail(at + why, f.path, json{{"events", want}}, got);
+        held = false;
       }
     }
     if (expect.contains("audit")) {
@@ -644,8 +704,8 @@ class Evaluation {
         }
       }
       if (!why.empty()) {
-        Set(Status::kFail, at + why, f.path, json{{"audit", want}}, got);
-        return false;
+        Fail(at + why, f.path, json{{"audit", want}}, got);
+        held = false;
       }
     }
     if (expect.contains("elapsed")) {
@@ -655,17 +715,17 @@ class Evaluation {
         char buf[160];
         std::snprintf(buf, sizeof buf, "the step took %.3f s, expected between %g and %g s", took,
                       lo, hi);
-        Set(Status::kFail, at + buf, f.path, json{{"elapsed", expect["elapsed"]}}, rec);
-        return false;
+        Fail(at + buf, f.path, json{{"elapsed", expect["elapsed"]}}, rec);
+        held = false;
       }
     }
-    if (ok && step.contains("bind")) {
+    if (held && ok && step.contains("bind")) {
       if (auto why = BindValue(step["bind"], rec["value"], bindings)) {
-        Set(Status::kFail, at + *why, f.path, json{{"bind", step["bind"]}}, rec);
-        return false;
+        Fail(at + *why, f.path, json{{"bind", step["bind"]}}, rec);
+        held = false;
       }
     }
-    return true;
+    return held;
   }
 
   // The timing keys of an expected event (spec/case-format.md, "Expectations"): when the
@@ -692,7 +752,8 @@ class Evaluation {
     return std::nullopt;
   }
 
-  bool CheckExit() {
+  // Checks how the process ended against `exit`, recording a failure when it differs.
+  void CheckExit() {
     const WaitStatus& ws = *run_.status;
     bool matches;
     std::string want;
@@ -707,11 +768,10 @@ class Evaluation {
       want = "to exit with code " + std::to_string(c_.exit.code);
       expected = {{"exit", {{"code", c_.exit.code}}}};
     }
-    if (matches) return true;
+    if (matches) return;
     const std::string message = "expected the process " + want + "; it ended with " +
                                 result_.exit_description;
-    Set(Status::kFail, message, "", expected, json{{"exit", result_.exit_description}});
-    return false;
+    Fail(message, "", expected, json{{"exit", result_.exit_description}});
   }
 
   const Case& c_;
@@ -740,6 +800,8 @@ class Evaluation {
     return " after step " + last + " (the last one observed)";
   }
 
+  std::vector<Failure> failures_;  // every failed expectation so far, in the case's order
+  bool ended_early_ = false;        // the process ended before a step it was to run
   bool done_ = false;
 };
 

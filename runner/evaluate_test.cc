@@ -243,6 +243,8 @@ TEST(Evaluate, FirstFailureWins) {
                           {"do": "check", "expect": {"returns": 2}}])");
   const Result r = Evaluate(c, Record({Start(), Ok("1", 3), Ok("0", 3), Done()}));
   EXPECT_EQ(r.step, "0");
+  ASSERT_EQ(r.failures.size(), 2u);  // in the case's order, whatever the stream's
+  EXPECT_EQ(r.failures[1].step, "1");
 }
 
 TEST(Evaluate, RaisesChecksTypeBasesErrnoAndMessage) {
@@ -438,7 +440,8 @@ TEST(Evaluate, AMissingThreadSubstepFails) {
   const Case c = Make(R"([{"do": "thread", "name": "t", "steps": [{"do": "check"}]}, {"do": "check"}])");
   const Result r = Evaluate(c, Record({Start(), Ok("0"), Ok("1"), Done()}));
   EXPECT_EQ(r.status, Status::kFail);
-  EXPECT_EQ(r.message, "the process ended (exit code 0) before step 0.0");
+  EXPECT_EQ(r.message.rfind("the process ended (exit code 0) before step 0.0; the last thing "
+                            "observed was step 1, which returned ", 0), 0u) << r.message;
 }
 
 TEST(Evaluate, AStrayExceptionFails) {
@@ -461,7 +464,9 @@ TEST(Evaluate, DeathByASignalBeforeAStepFailsAtThatStep) {
   const Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0")}, Killed(SIGUSR1)));
   EXPECT_EQ(r.status, Status::kFail);
   EXPECT_EQ(r.step, "1");
-  EXPECT_EQ(r.message, "the process ended (killed by SIGUSR1) before step 1");
+  EXPECT_EQ(r.message, "the process ended (killed by SIGUSR1) before step 1; the last thing "
+                       "observed was step 0, which returned None");
+  ASSERT_EQ(r.failures.size(), 1u);  // the way it ended is this failure, not a second one
 }
 
 // Issue 12, failure 5: exiting after the start record without `done`, or closing descriptor
@@ -726,6 +731,66 @@ TEST(Evaluate, UncaughtLastStepExitingWithoutDoneIsJudgedNotAnError) {
       c, Record({Start(), Ok("0"), Raised("1", "RuntimeError", {"RuntimeError", "Exception"})},
                 Exited(1)));
   EXPECT_EQ(r.status, Status::kPass) << r.message;
+}
+
+TEST(Evaluate, EveryFailedExpectationIsReportedNotOnlyTheFirst) {
+  const Case c = Make(R"([{"call": "getsignal", "args": ["@SIGUSR1"], "expect": {"returns": 0}},
+                          {"do": "check"},
+                          {"call": "getsignal", "args": ["@SIGUSR2"], "expect": {"returns": 1}}])",
+                      {{"exit", {{"code", 3}}}});
+  const Result r = Evaluate(c, Record({Start(), Ok("0", 5), Ok("1"), Ok("2", 7), Done()}));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.step, "0");
+  ASSERT_EQ(r.failures.size(), 3u) << r.message;
+  EXPECT_EQ(r.failures[0].step, "0");
+  EXPECT_EQ(r.failures[1].step, "2");
+  EXPECT_EQ(r.failures[2].step, "");  // the exit code
+  EXPECT_EQ(r.failures[2].expected, json({{"exit", {{"code", 3}}}}));
+  EXPECT_NE(r.message.find("(and 2 more failed expectations)"), std::string::npos) << r.message;
+  EXPECT_EQ(r.message.rfind("step 0: ", 0), 0u) << r.message;
+}
+
+TEST(Evaluate, AStepWhoseValueAndEventsAreBothWrongReportsBoth) {
+  const Case c = Make(R"([{"do": "wait", "events": 1, "timeout": 1,
+                           "expect": {"returns": 1, "events": [{"handler": "h"}]}}])");
+  const Result r = Evaluate(c, Record({Start(), Ok("0", 0), Done()}));
+  EXPECT_EQ(r.status, Status::kFail);
+  ASSERT_EQ(r.failures.size(), 2u) << r.message;
+  EXPECT_EQ(r.failures[0].expected, json({{"returns", 1}}));
+  EXPECT_EQ(r.failures[1].expected, json({{"events", {{{"handler", "h"}}}}}));
+}
+
+TEST(Evaluate, ASinglePassIsNoFailureList) {
+  const Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0"), Ok("1"), Done()}));
+  EXPECT_TRUE(r.failures.empty());
+}
+
+TEST(Evaluate, ATimeoutDoesNotHideAFailureObservedBeforeIt) {
+  const Case c = Make(R"([{"call": "getsignal", "args": ["@SIGUSR1"], "expect": {"returns": 0}},
+                          {"do": "check"}])", {{"timeout", 2.5}});
+  RunRecord run = Record({Start(), Ok("0", 5)}, Killed(SIGKILL));
+  run.timed_out = true;
+  const Result r = Evaluate(c, run);
+  EXPECT_EQ(r.status, Status::kFail) << r.message;
+  EXPECT_EQ(r.step, "0");
+  EXPECT_NE(r.message.find("; then the case timed out after 2.5 s; the last step observed was 0"),
+            std::string::npos) << r.message;
+  ASSERT_EQ(r.failures.size(), 1u);
+}
+
+TEST(Evaluate, AnEarlyEndSaysWhatWasObservedLast) {
+  Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0", 42)}, Killed(SIGUSR1)));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.step, "1");
+  EXPECT_NE(r.message.find("before step 1; the last thing observed was step 0, which returned 42"),
+            std::string::npos) << r.message;
+  r = Evaluate(Make(kTwoChecks),
+               Record({Start(), Ok("0"), Handler("h", "SIGUSR1", SIGUSR1)}, Killed(SIGUSR1)));
+  EXPECT_NE(r.message.find("the last thing observed was handler h(SIGUSR1"), std::string::npos)
+      << r.message;
+  r = Evaluate(Make(kTwoChecks), Record({Start()}, Killed(SIGUSR1)));
+  EXPECT_NE(r.message.find("nothing was observed after the start record"), std::string::npos)
+      << r.message;
 }
 
 }  // namespace

@@ -84,6 +84,17 @@ json ReportJson(const RunInfo& run, const std::vector<Result>& results) {
     if (!r.rules.empty()) item["rules"] = CleanList(r.rules);
     if (!r.tiers.empty()) item["tiers"] = CleanList(r.tiers);
     if (!r.isolation.empty()) item["isolation"] = SanitizeUtf8(r.isolation);
+    if (!r.failures.empty()) {
+      json failures = json::array();
+      for (const Failure& f : r.failures) {
+        json one = {{"message", SanitizeUtf8(f.message)}};
+        if (!f.step.empty()) one["step"] = SanitizeUtf8(f.step);
+        if (!f.expected.is_null()) one["expected"] = Clean(f.expected);
+        if (!f.observed.is_null()) one["observed"] = Clean(f.observed);
+        failures.push_back(std::move(one));
+      }
+      item["failures"] = std::move(failures);
+    }
     results_json.push_back(std::move(item));
   }
   return {{"sigconform_report", 1},

@@ -45,6 +45,11 @@ int main() {
       r.stderr_excerpt = "Traceback";
       r.env = {"PATH=/usr/bin", "LC_ALL=C.UTF-8"};
     }
+    if (s == Status::kFail) {
+      r.failures = {{"1.0", "what happened", {{"returns", 1}}, 2},
+                    {"", "expected the process to exit with code 0; it ended with exit code 1",
+                     {{"exit", {{"code", 0}}}}, {{"exit", "exit code 1"}}}};
+    }
     results.push_back(r);
   }
   std::cout << sigconform::ReportJson(info, results).dump(2) << "\n";

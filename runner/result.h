@@ -85,6 +85,14 @@ struct Result;
 // each other status that occurs in them, in report order.
 std::vector<Status> ShownStatuses(const std::vector<Result>& results);
 
+// One expectation that did not hold.
+struct Failure {
+  std::string step;         // path of the step, or "" (the exit, a stream, a stray exception)
+  std::string message;      // one line, like Result::message
+  nlohmann::json expected;  // as Result::expected
+  nlohmann::json observed;  // as Result::observed
+};
+
 struct Result {
   std::string case_id;
   std::string implementation;  // the implementation's configured name; Evaluate leaves it empty
@@ -93,6 +101,11 @@ struct Result {
   std::string step;     // path of the step at fault ("3", "2.1"), or "" when no step is
   nlohmann::json expected;  // the expectation that did not hold, null when not applicable
   nlohmann::json observed;  // what was observed instead, null when not applicable
+  // Every expectation that did not hold, in the order of the case, when evaluation gives
+  // `fail` (an expectation file may then make it `xfail`): the first is also message, step,
+  // expected and observed; the steps after a failed one are still judged wherever they ran.
+  // Empty otherwise.
+  std::vector<Failure> failures;
   std::string reproduce;    // a command line that reruns this pair alone; filled by the CLI
   double seconds = 0;       // wall time of the driver process, 0 when it did not run
   // How the process ended: "exit code 0", "killed by SIGPIPE (core dumped)"; "" if it did not run.
