@@ -443,7 +443,10 @@ class Evaluation {
         !EndsUncaught(c_.steps)) {
       // Unless an exception escaped outside any step first: that is the implementation's
       // doing, and explains the early end better.
-      if (!strays_.empty()) return Stray();
+      if (!strays_.empty()) {
+        Stray();
+        return FinishFailed();
+      }
       return Set(Status::kError, "the driver exited (" + result_.exit_description +
                                      ") without writing its done record" + LastStepNote());
     }

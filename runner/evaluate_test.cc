@@ -556,8 +556,9 @@ TEST(Evaluate, ProcessesLeftBehindAreMentionedInAResultThatIsNotAPass) {
   run.leftover_processes = 2;
   Result r = Evaluate(Make(kTwoChecks), run);
   EXPECT_EQ(r.status, Status::kFail);
-  EXPECT_EQ(r.message, "the process ended (killed by SIGTERM) before step 1 (2 of its processes "
-                       "outlived the driver and were killed)");
+  EXPECT_EQ(r.message, "the process ended (killed by SIGTERM) before step 1; the last thing "
+                       "observed was step 0, which returned None (2 of its processes outlived "
+                       "the driver and were killed)");
   run = Record({Start(), Ok("0"), Ok("1"), Done()});
   run.leftover_processes = 2;
   EXPECT_EQ(Evaluate(Make(kTwoChecks), run).message, "");
