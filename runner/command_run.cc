@@ -406,8 +406,9 @@ CommandAction AddRunCommand(CLI::App* app, const Invocation* invocation) {
   auto run = std::make_shared<RunOptions>();
   CLI::App* cmd = app->add_subcommand("run", "run the catalog against implementations");
   cmd->add_option("--impl", run->impl_specs,
-                  "implementation: reference, cpython, pypy or NAME=COMMAND (repeatable; "
-                  "default: reference and cpython)");
+                  "implementation: reference, cpython, pypy, pyodide, py3.X (a CPython under "
+                  "$(pyenv root)/versions; `sigconform impls` lists them) or NAME=COMMAND "
+                  "(repeatable; default: reference and cpython)");
   cmd->add_option("--cases", run->cases_dir, "catalog directory (default: the source tree's cases/)");
   cmd->add_option("--rules", run->rules_dir,
                   "rules directory (default: the source tree's spec/rules/); a case citing an "

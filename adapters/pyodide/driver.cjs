@@ -25,8 +25,8 @@ const v8 = require("node:v8");
 const { Worker } = require("node:worker_threads");
 
 // Baseline WebAssembly code only: a case runs for a fraction of a second, and optimising
-// Python's hot functions in the background costs more CPU than it gives back (measured by
-// scripts/bench-pyodide). Set before the worker compiles the module.
+// Python's hot functions in the background costs more CPU than it gives back (measured with
+// `scripts/bench --impl pyodide`). Set before the worker compiles the module.
 v8.setFlagsFromString("--liftoff-only");
 
 const loader = require("./loader.cjs");
