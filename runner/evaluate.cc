@@ -19,6 +19,8 @@ using nlohmann::json;
 constexpr size_t kStderrExcerptBytes = 2000;
 constexpr size_t kMessageExcerptBytes = 300;
 constexpr size_t kMaxResultJsonBytes = 16 * 1024;
+// At most this many failed expectations are kept per result (a case may have hundreds).
+constexpr size_t kMaxFailures = 16;
 
 // One step of the case, flattened depth-first, with its protocol path ("3", "3.1").
 struct FlatStep {
@@ -295,10 +297,18 @@ json CapJson(json value) {
 
 // Bounds what one result holds, whatever the driver wrote: the message (valid UTF-8, at most
 // kMaxMessageBytes), expected and observed.
+// Every failure of the list is bounded the same way, and the list to kMaxFailures (the message
+// still counts them all).
 void CapResult(Result* r) {
   r->message = CapText(SanitizeUtf8(r->message), kMaxMessageBytes);
   r->expected = CapJson(std::move(r->expected));
   r->observed = CapJson(std::move(r->observed));
+  if (r->failures.size() > kMaxFailures) r->failures.resize(kMaxFailures);
+  for (Failure& f : r->failures) {
+    f.message = CapText(SanitizeUtf8(f.message), kMaxMessageBytes);
+    f.expected = CapJson(std::move(f.expected));
+    f.observed = CapJson(std::move(f.observed));
+  }
 }
 
 // Checks one captured stream; a reason on mismatch.

@@ -101,7 +101,7 @@ struct Result {
   std::string step;     // path of the step at fault ("3", "2.1"), or "" when no step is
   nlohmann::json expected;  // the expectation that did not hold, null when not applicable
   nlohmann::json observed;  // what was observed instead, null when not applicable
-  // Every expectation that did not hold, in the order of the case, when evaluation gives
+  // Every expectation that did not hold (the first 16), in the order of the case, when evaluation gives
   // `fail` (an expectation file may then make it `xfail`): the first is also message, step,
   // expected and observed; the steps after a failed one are still judged wherever they ran.
   // Empty otherwise.

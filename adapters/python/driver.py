@@ -293,6 +293,7 @@ class Case(object):
     def __init__(self, program, stream, start_fields=None):
         self.program = program
         self.stream = stream
+        self.native_rate = None  # native_busy's items per CPU second, measured in run()
         self.start_fields = start_fields or {}  # extra fields of the start record
         self.bindings = {}
         self.threads = {}   # case thread name -> threading.Thread
@@ -678,26 +679,12 @@ class Case(object):
         # One C call that runs for about `seconds` of CPU time without evaluating bytecode, so
         # that no Python handler can run before it returns. A deque with maxlen 0 consumes an
         # itertools.repeat entirely in C on CPython and PyPy. (`re` would not do: CPython's
-        # matcher checks for signals as it goes.) Its throughput is measured first, on
-        # small calls, in CPU time so that a loaded machine does not distort it; the fastest
-        # of three samples counts, since a first call warming up (or one sharing its caches
-        # with a busy neighbour) would size the real call too short.
+        # matcher checks for signals as it goes.) Sized from the throughput measured before the
+        # case started (run()), so that no Python code runs between the step's start and the call.
         import collections
         import itertools
-
-        def sample(count):
-            begin = time.process_time()
-            collections.deque(itertools.repeat(None, count), maxlen=0)
-            return time.process_time() - begin
-
-        n = 1 << 14
-        while True:
-            spent = sample(n)
-            if spent >= 0.005 or n >= 1 << 40:
-                break
-            n *= 4
-        spent = min(spent, sample(n), sample(n))
-        total = int(n * step["seconds"] / max(spent, 1e-6)) + 1
+        per_second = self.native_rate or _native_rate()
+        total = int(per_second * step["seconds"]) + 1
         collections.deque(itertools.repeat(None, total), maxlen=0)
 
     # ---- the step loop -------------------------------------------------------------------
@@ -762,6 +749,10 @@ class Case(object):
 
     def run(self):
         """Run the main program. Returns normally after `done`; raises _CaseExit for `exit`."""
+        # native_busy is sized from a measurement that runs Python code: done before the case
+        # starts, where no timer of the case can fire and run a handler in the middle of it.
+        if '"native_busy"' in json.dumps(self.program.get("steps", [])):
+            self.native_rate = _native_rate()
         self.stream.emit("start", protocol=PROTOCOL, case=self.program.get("case"),
                          **self.start_fields)
         self.run_steps(self.program["steps"], "", "main")
@@ -846,6 +837,29 @@ def _probe_stdout_to_devnull():
     fd = os.open(os.devnull, os.O_WRONLY)
     os.close(fd)
     return hasattr(os, "dup2")
+
+
+def _native_rate():
+    """Items per CPU second that native_busy's C call consumes: measured on small calls, in CPU
+    time so that a loaded machine does not distort it; the fastest of three samples counts,
+    since a first call warming up (or one sharing its caches with a busy neighbour) would size
+    the real call too short."""
+    import collections
+    import itertools
+
+    def sample(count):
+        begin = time.process_time()
+        collections.deque(itertools.repeat(None, count), maxlen=0)
+        return time.process_time() - begin
+
+    n = 1 << 14
+    while True:
+        spent = sample(n)
+        if spent >= 0.005 or n >= 1 << 40:
+            break
+        n *= 4
+    spent = min(spent, sample(n), sample(n))
+    return n / max(spent, 1e-6)
 
 
 def _probe_native_busy():
