@@ -107,7 +107,11 @@ std::string ReportMarkdown(const RunInfo& run, const std::vector<Result>& result
   out += "- command: " + Code(run.command_line) + "\n";
   out += "- cases: " + Code(run.cases_dir) + "\n";
   out += "- host: " + Cell(run.host_machine) + ", kernel " + Cell(run.host_kernel) + "\n";
-  for (const auto& [name, describe] : run.implementations) {
+  for (const auto& entry : run.implementations) {
+    // Named references, not a structured binding: C++17 (and clang) forbid capturing a binding
+    // in the lambda below.
+    const std::string& name = entry.first;
+    const json& describe = entry.second;
     out += "- " + Cell(name) + ": ";
     if (describe.contains("error")) {
       out += "could not be described: " + Cell(describe["error"].is_string()
