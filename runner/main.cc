@@ -13,6 +13,7 @@
 #include "command_coverage.h"
 #include "command_describe.h"
 #include "command_impls.h"
+#include "command_explore.h"
 #include "command_list.h"
 #include "command_repro.h"
 #include "command_run.h"
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
   add(AddCoverageCommand(&app));
   add(AddImplsCommand(&app));
   add(AddReproCommand(&app));
+  add(AddExploreCommand(&app, &invocation));
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,164 @@
+#include "explore/trace.h"
+
+#include <map>
+#include <set>
+
+#include "evaluate.h"
+#include "signal_names.h"
+
+namespace sigconform {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr int kMaxDepth = 64;
+
+json Convert(const json& v, bool shape, int depth) {
+  if (depth > kMaxDepth) return json{{"$any", true}};
+  if (v.is_number_integer() || v.is_number_unsigned()) {
+    return shape ? json{{"$type", "int"}} : v;
+  }
+  if (v.is_number_float()) return shape ? json{{"$type", "float"}} : json{{"float", v}};
+  if (v.is_array()) {
+    json out = json::array();
+    for (const json& item : v) out.push_back(Convert(item, shape, depth + 1));
+    return out;
+  }
+  if (!v.is_object()) return v;  // null, booleans, strings
+  if (v.contains("float")) return shape ? json{{"$type", "float"}} : v;
+  if (v.contains("bytes")) return v;
+  if (v.contains("enum") && v["enum"].is_string()) {
+    if (v.contains("name") && v["name"].is_string()) return json{{v["enum"].get<std::string>(), v["name"]}};
+    return json{{"$intlike", v.value("value", 0)}};
+  }
+  for (const char* kind : {"set", "tuple"}) {
+    if (v.contains(kind) && v[kind].is_array()) {
+      return json{{kind, Convert(v[kind], shape, depth + 1)}};
+    }
+  }
+  if (v.contains("handler") || v.contains("builtin")) return v;
+  if (v.contains("callable")) return json{{"$type", "callable"}};
+  if (v.contains("struct") && v.contains("fields") && v["fields"].is_object()) {
+    json fields = json::object();
+    for (const auto& [k, f] : v["fields"].items()) {
+      // The sender's pid: the runner's for parent_kill, the driver's own otherwise.
+      fields[k] = k == "si_pid" ? json{{"$type", "int"}} : Convert(f, shape, depth + 1);
+    }
+    return json{{"struct", v["struct"]}, {"fields", fields}};
+  }
+  return json{{"$any", true}};
+}
+
+// Every step of the program by its path ("3", "2.1").
+void IndexSteps(const json& steps, const std::string& prefix, std::map<std::string, json>* out) {
+  if (!steps.is_array()) return;
+  for (size_t i = 0; i < steps.size(); i++) {
+    std::string path = prefix + std::to_string(i);
+    (*out)[path] = steps[i];
+    if (steps[i].is_object() && steps[i].contains("steps")) {
+      IndexSteps(steps[i]["steps"], path + ".", out);
+    }
+  }
+}
+
+json ExceptionItem(const json& e) {
+  json out = json::object();
+  out["type"] = e.is_object() ? e.value("type", json("?")) : json("?");
+  if (e.is_object() && e.contains("errno") && e["errno"].is_string()) out["errno"] = e["errno"];
+  return out;
+}
+
+std::string Show(const json& item) {
+  std::string s = item.dump();
+  if (s.size() > 300) s = s.substr(0, 300) + "...";
+  return s;
+}
+
+}  // namespace
+
+bool VolatileStep(const json& step) {
+  static const std::set<std::string> kCalls = {"getitimer", "setitimer", "alarm", "set_wakeup_fd"};
+  static const std::set<std::string> kActions = {"pipe", "socketpair", "ident", "process_info",
+                                                 "pidfd_open", "spawn", "burn_cpu", "sleep",
+                                                 "fill", "native_busy"};
+  if (!step.is_object()) return false;
+  if (step.contains("call") && step["call"].is_string()) return kCalls.count(step["call"]) > 0;
+  if (step.contains("do") && step["do"].is_string()) return kActions.count(step["do"]) > 0;
+  return false;
+}
+
+json ValueToMatcher(const json& value, bool shape_only) { return Convert(value, shape_only, 0); }
+
+json TraceOf(const Case& program, const RunRecord& run) {
+  std::map<std::string, json> steps;
+  IndexSteps(program.steps, "", &steps);
+  json items = json::array();
+  bool done = false;
+  for (const json& r : run.records) {
+    const std::string ev = r.value("ev", "");
+    if (ev == "step") {
+      std::string path = r.value("path", "");
+      json item = {{"step", path}};
+      if (r.value("ok", false)) {
+        auto it = steps.find(path);
+        bool shape = it != steps.end() && VolatileStep(it->second);
+        item["returns"] = ValueToMatcher(r.contains("value") ? r["value"] : json(nullptr), shape);
+      } else {
+        item["raises"] = ExceptionItem(r.contains("exception") ? r["exception"] : json());
+      }
+      items.push_back(item);
+    } else if (ev == "handler") {
+      json e = {{"handler", r.value("handler", json(nullptr))}};
+      if (r.contains("signame") && r["signame"].is_string()) {
+        e["sig"] = r["signame"];
+      } else {
+        e["sig"] = r.value("signum", json(nullptr));
+      }
+      e["thread"] = r.value("thread", json(nullptr));
+      e["frame"] = r.value("frame", json(nullptr));
+      items.push_back(json{{"event", e}});
+    } else if (ev == "stray") {
+      items.push_back(json{{"stray", ExceptionItem(r.contains("exception") ? r["exception"] : json())["type"]}});
+    } else if (ev == "done") {
+      done = true;
+    }
+  }
+  json end;
+  if (!run.launch_error.empty()) {
+    end = "error: " + run.launch_error;
+  } else if (run.timed_out) {
+    end = "timeout";
+  } else if (run.interrupted) {
+    end = "error: interrupted";
+  } else if (!run.protocol_errors.empty() || run.observations_truncated) {
+    end = "error: the driver broke the protocol";
+  } else if (!run.status) {
+    end = "error: not reaped";
+  } else if (run.status->exited) {
+    end = json{{"code", run.status->code}};
+  } else {
+    end = json{{"signal", SignalName(run.status->signal)}};
+  }
+  items.push_back(json{{"end", end}});
+  items.push_back(json{{"done", done}});
+  return items;
+}
+
+std::string FirstDifference(const json& a, const json& b, const std::string& a_name,
+                            const std::string& b_name) {
+  if (a == b) return "";
+  size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; i++) {
+    if (a[i] == b[i]) continue;
+    std::string where = a[i].contains("step") && b[i].contains("step") && a[i]["step"] == b[i]["step"]
+                            ? "step " + a[i]["step"].get<std::string>()
+                            : "observation " + std::to_string(i);
+    return where + ": " + a_name + " " + Show(a[i]) + ", " + b_name + " " + Show(b[i]);
+  }
+  return a.size() < b.size() ? "observation " + std::to_string(n) + ": " + a_name +
+                                   " ends, " + b_name + " " + Show(b[n])
+                             : "observation " + std::to_string(n) + ": " + b_name + " ends, " +
+                                   a_name + " " + Show(a[n]);
+}
+
+}  // namespace sigconform

@@ -1,0 +1,99 @@
+// What two runs are compared on: kept, ignored, and where events fall.
+#include "explore/trace.h"
+
+#include <gtest/gtest.h>
+
+#include "catalog.h"
+
+namespace sigconform {
+namespace {
+
+using json = nlohmann::json;
+
+Case Program() {
+  json doc = json::parse(R"({
+    "id": "explore/t", "title": "t", "rules": ["x.y"],
+    "handlers": {"rec": {"record": true}},
+    "steps": [
+      {"call": "signal", "args": ["@SIGUSR1", {"handler": "rec"}]},
+      {"call": "setitimer", "args": ["@ITIMER_REAL", {"float": 100.0}]},
+      {"do": "kill", "sig": "@SIGUSR1"},
+      {"call": "sigwaitinfo", "args": [{"set": ["@SIGUSR2"]}]}
+    ]})");
+  Case c;
+  EXPECT_TRUE(ValidateCase(doc, "explore", "explore/t", &c).empty());
+  return c;
+}
+
+RunRecord FakeRun(double itimer, int pid, const std::string& message, bool event_before_step2) {
+  RunRecord r;
+  r.status = WaitStatus{true, 0, 0, false};
+  r.records.push_back(json{{"ev", "start"}, {"t", 0.0}});
+  r.records.push_back(json::parse(R"({"ev":"step","path":"0","ok":true,"t0":0.1,"t1":0.2,"thread":"main",
+      "value":{"enum":"Handlers","name":"SIG_DFL","value":0}})"));
+  json timer = {{"ev", "step"}, {"path", "1"}, {"ok", true}, {"thread", "main"},
+                {"value", {{"tuple", json::array({json{{"float", itimer}}, json{{"float", 0.0}}})}}}};
+  r.records.push_back(timer);
+  json event = json::parse(R"({"ev":"handler","handler":"rec","signum":10,"signame":"SIGUSR1","thread":"main","frame":"frame","t":0.3})");
+  if (event_before_step2) r.records.push_back(event);
+  r.records.push_back(json::parse(R"({"ev":"step","path":"2","ok":true,"value":null,"thread":"main"})"));
+  if (!event_before_step2) r.records.push_back(event);
+  json info = {{"ev", "step"}, {"path", "3"}, {"ok", false}, {"thread", "main"},
+               {"exception", {{"type", "ValueError"}, {"errno", nullptr}, {"message", message}}}};
+  if (pid > 0) {
+    info["ok"] = true;
+    info["value"] = {{"struct", "struct_siginfo"},
+                     {"fields", {{"si_signo", 12}, {"si_pid", pid}, {"si_code", 0}}}};
+  }
+  r.records.push_back(info);
+  r.records.push_back(json{{"ev", "done"}});
+  return r;
+}
+
+TEST(TraceTest, TimesTimerReadingsPidsAndMessagesDoNotCount) {
+  Case c = Program();
+  EXPECT_EQ(TraceOf(c, FakeRun(99.5, 0, "one wording", true)), TraceOf(c, FakeRun(98.25, 0, "another", true)));
+  EXPECT_EQ(TraceOf(c, FakeRun(1, 4000, "", true)), TraceOf(c, FakeRun(1, 5000, "", true)));
+}
+
+TEST(TraceTest, WhereAHandlerRanBetweenTheStepsCounts) {
+  Case c = Program();
+  json a = TraceOf(c, FakeRun(1, 0, "", true)), b = TraceOf(c, FakeRun(1, 0, "", false));
+  EXPECT_NE(a, b);
+  std::string diff = FirstDifference(a, b, "impl", "oracle");
+  EXPECT_NE(diff.find("impl {\"event\""), std::string::npos) << diff;
+}
+
+TEST(TraceTest, ValuesAreKeptAsMatchers) {
+  json t = TraceOf(Program(), FakeRun(1, 0, "", true));
+  EXPECT_EQ(t[0], json::parse(R"({"step": "0", "returns": {"Handlers": "SIG_DFL"}})"));
+  EXPECT_EQ(t[1]["returns"], json::parse(R"({"tuple": [{"$type": "float"}, {"$type": "float"}]})"));
+  EXPECT_EQ(t[2], json::parse(R"({"event": {"handler": "rec", "sig": "SIGUSR1", "thread": "main", "frame": "frame"}})"));
+  EXPECT_EQ(t[4], json::parse(R"({"step": "3", "raises": {"type": "ValueError"}})"));
+  EXPECT_EQ(t[5], json::parse(R"({"end": {"code": 0}})"));
+  EXPECT_EQ(t[6], json::parse(R"({"done": true})"));
+}
+
+TEST(TraceTest, HowTheProcessEndedCounts) {
+  Case c = Program();
+  RunRecord killed = FakeRun(1, 0, "", true);
+  killed.records.pop_back();
+  killed.status = WaitStatus{false, 0, 15, false};
+  json t = TraceOf(c, killed);
+  EXPECT_EQ(t[t.size() - 2], json::parse(R"({"end": {"signal": "SIGTERM"}})"));
+  EXPECT_EQ(t.back(), json::parse(R"({"done": false})"));
+  RunRecord hung = FakeRun(1, 0, "", true);
+  hung.timed_out = true;
+  EXPECT_EQ(TraceOf(c, hung)[5], json::parse(R"({"end": "timeout"})"));
+}
+
+TEST(TraceTest, ShapeOnlyKeepsStructureAndNonNumbers) {
+  json v = json::parse(R"({"tuple": [3, {"float": 0.5}, "x", {"set": [{"enum": "Signals", "name": "SIGINT", "value": 2}]}]})");
+  EXPECT_EQ(ValueToMatcher(v, true),
+            json::parse(R"({"tuple": [{"$type": "int"}, {"$type": "float"}, "x", {"set": [{"Signals": "SIGINT"}]}]})"));
+  EXPECT_EQ(ValueToMatcher(json::parse(R"({"float": 0.5})"), false), json::parse(R"({"float": 0.5})"));
+  EXPECT_EQ(ValueToMatcher(json::parse(R"({"callable": "<lambda>"})"), false), json::parse(R"({"$type": "callable"})"));
+}
+
+}  // namespace
+}  // namespace sigconform
