@@ -147,11 +147,14 @@ int ExploreCommand(const ExploreCommandOptions& given) {
   };
   std::vector<Result> results;
   json findings = json::array();
-  size_t confirmed = 0, flaky = 0;
+  size_t confirmed = 0, flaky = 0, kinds = 0;
   for (const Finding& f : outcome.findings) {
     (f.confirmed ? confirmed : flaky)++;
-    json jf = {{"index", f.index}, {"confirmed", f.confirmed}, {"difference", f.difference},
-               {"program", f.program}, {"reproduce", Reproduce(o, f.index)}};
+    if (f.confirmed && f.duplicate_of < 0) kinds++;
+    json jf = {{"index", f.index}, {"confirmed", f.confirmed}, {"signature", f.signature},
+               {"difference", f.difference}, {"program", f.program},
+               {"reproduce", Reproduce(o, f.index)}};
+    if (f.duplicate_of >= 0) jf["same_as"] = f.duplicate_of;
     Result r;
     r.implementation = eo.impl.name;
     r.case_id = f.program.value("id", "");
@@ -165,7 +168,9 @@ int ExploreCommand(const ExploreCommandOptions& given) {
     r.observed = f.observed;
     r.reproduce = Reproduce(o, f.index);
     r.rules = {kPlaceholderRule};
-    if (f.confirmed) {
+    if (f.duplicate_of >= 0) {
+      r.message += " (the same kind of divergence as program " + std::to_string(f.duplicate_of) + ")";
+    } else if (f.confirmed) {
       jf["shrunk"] = f.shrunk;
       jf["shrunk_difference"] = f.shrunk_difference;
       jf["shrink_runs"] = f.shrink_evaluations;
@@ -198,6 +203,7 @@ int ExploreCommand(const ExploreCommandOptions& given) {
                   {"jobs", eo.jobs},
                   {"language_version", inputs.language_version},
                   {"confirmed", confirmed},
+                  {"kinds", kinds},
                   {"flaky", flaky},
                   {"interrupted", outcome.interrupted},
                   {"compared_on", "step outcomes (values as matchers, exception type and errno), "
@@ -215,10 +221,12 @@ int ExploreCommand(const ExploreCommandOptions& given) {
 
   std::cout << "\n" << outcome.programs << " programs in " << Fixed(outcome.seconds, 1) << " s ("
             << Fixed(rate, 2) << " programs/s, " << outcome.driver_runs << " driver runs), seed "
-            << o.seed << ": " << confirmed << " divergences, " << flaky << " flaky\n";
+            << o.seed << ": " << confirmed << " divergences (" << kinds << " kinds), " << flaky
+            << " flaky\n";
   for (const json& jf : findings) {
+    if (jf.contains("same_as")) continue;  // listed in explore.json; one line per kind here
     std::cout << (jf["confirmed"].get<bool>() ? "DIVERGES" : "FLAKY") << "  program "
-              << jf["index"].get<uint64_t>() << ": "
+              << jf["index"].get<uint64_t>() << " [" << jf["signature"].get<std::string>() << "]: "
               << (jf.contains("shrunk_difference") ? jf["shrunk_difference"] : jf["difference"]).get<std::string>()
               << "\n";
     if (jf.contains("case_file")) {

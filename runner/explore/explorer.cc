@@ -98,6 +98,41 @@ void FirstDifferingItem(const json& impl, const json& oracle, Finding* f) {
   }
 }
 
+// The signature of a divergence (Finding::signature).
+std::string Signature(const Case& program, const json& impl, const json& oracle) {
+  size_t n = std::min(impl.size(), oracle.size());
+  for (size_t i = 0; i < n; i++) {
+    if (impl[i] == oracle[i]) continue;
+    const json& a = impl[i];
+    const json& b = oracle[i];
+    auto kind = [](const json& item) -> std::string {
+      for (const char* k : {"returns", "raises", "event", "stray", "end", "done"}) {
+        if (item.contains(k)) return k;
+      }
+      return "?";
+    };
+    // The step the difference is at or right after.
+    std::string path;
+    for (size_t j = i + 1; j-- > 0;) {
+      if (oracle[j].contains("step")) {
+        path = oracle[j]["step"];
+        break;
+      }
+    }
+    if (b.contains("step")) path = b["step"];
+    std::string action = "start";
+    if (!path.empty() && path.find('.') == std::string::npos) {
+      size_t k = std::stoul(path);
+      if (k < program.steps.size()) {
+        const json& step = program.steps[k];
+        action = step.contains("call") ? step["call"].get<std::string>() : step.value("do", "?");
+      }
+    }
+    return action + " " + kind(b) + "/" + kind(a);
+  }
+  return "length";
+}
+
 void Log(const ExploreOptions& options, const std::string& line) {
   if (options.log) options.log(line);
 }
@@ -215,7 +250,17 @@ ExploreOutcome Explore(const ExploreOptions& options, const GeneratorInputs& inp
         f.difference = FirstDifference(traces[i].first, traces[i].second, options.impl.name,
                                        options.oracle.name);
         f.confirmed = second[k] == traces[i];
-        if (!f.confirmed) {
+        f.signature = Signature(cases[i], traces[i].first, traces[i].second);
+        for (const Finding& earlier : outcome.findings) {
+          if (earlier.confirmed && earlier.duplicate_of < 0 && earlier.signature == f.signature) {
+            f.duplicate_of = static_cast<int64_t>(earlier.index);
+          }
+        }
+        if (f.confirmed && f.duplicate_of >= 0) {
+          FirstDifferingItem(traces[i].first, traces[i].second, &f);
+          Log(options, "divergence: program " + std::to_string(f.index) + " (" + f.signature +
+                           ", as program " + std::to_string(f.duplicate_of) + "): " + f.difference);
+        } else if (!f.confirmed) {
           FirstDifferingItem(traces[i].first, traces[i].second, &f);
           Log(options, "flaky: program " + std::to_string(f.index) +
                            " diverged once and not the same way again: " + f.difference);

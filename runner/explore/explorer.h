@@ -38,6 +38,11 @@ struct ExploreOptions {
 struct Finding {
   uint64_t index = 0;         // the program's index
   bool confirmed = false;     // false: the second run did not repeat it (flaky)
+  // What kind of divergence it is: the action of the step where the traces first differ and
+  // what differs there ("pthread_sigmask returns", "kill event", "end"). Only the first
+  // confirmed finding of each signature is shrunk and written; later ones name it.
+  std::string signature;
+  int64_t duplicate_of = -1;  // the index of that first finding, or -1
   nlohmann::json program;     // as generated
   std::string difference;     // FirstDifference on the generated program, impl vs oracle
   nlohmann::json shrunk;      // the shrunk program (confirmed only; else null)
