@@ -210,8 +210,9 @@ int ExploreCommand(const ExploreCommandOptions& given) {
                                   "handler events and their place between steps, stray "
                                   "exceptions, done, how the process ended"},
                   {"ignored", "times; values of steps returning ids, descriptors or timer "
-                              "readings (type kept); si_pid; exception messages; parent "
-                              "requests; stdout and stderr"},
+                              "readings (type kept); si_pid and si_band; exception messages; parent "
+                              "requests; stdout and stderr; whether handlers left waiting by a "
+                              "raising handler run before or after the raising step's record"},
                   {"findings", findings}};
   write(o.out_dir + "/explore.json", summary.dump(2) + "\n");
   std::string report = ReportJson(info, results).dump(2) + "\n";

@@ -17,7 +17,7 @@ using json = nlohmann::json;
 
 json Program() {
   return json::parse(R"({
-    "id": "explore/s1-p4", "title": "generated", "rules": ["TODO.fill-in-rules"],
+    "id": "explore/s1-p4", "title": "generated", "rules": ["todo.fill-in-rules"],
     "handlers": {"rec": {"record": true}},
     "steps": [
       {"call": "signal", "args": ["@SIGUSR1", {"handler": "rec"}]},

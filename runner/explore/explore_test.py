@@ -44,7 +44,7 @@ def test_a_driver_returning_the_new_mask_is_found_and_shrunk_to_three_steps_at_m
     with open(f["case_file"]) as fh:
         case = json.load(fh)
     assert case["id"].startswith("explore/s1-p")
-    assert case["rules"] == ["TODO.fill-in-rules"]
+    assert case["rules"] == ["todo.fill-in-rules"]
     assert case["title"].startswith("TODO")
     mask_steps = [s for s in case["steps"] if s.get("call") == "pthread_sigmask"]
     assert any("returns" in s.get("expect", {}) for s in mask_steps), case

@@ -14,7 +14,7 @@
 namespace sigconform {
 
 const char* const kWaitsNote = "explore: waits for the step before";
-const char* const kPlaceholderRule = "TODO.fill-in-rules";
+const char* const kPlaceholderRule = "todo.fill-in-rules";
 
 namespace {
 
@@ -71,7 +71,8 @@ class Builder {
     Handlers();
     size_t moves = 2 + rng_.Below(7);
     for (size_t i = 0; i < moves && !ended_; i++) Move();
-    if (steps_.empty()) steps_.push_back(Call("valid_signals", json::array()));
+    // Every program has a step; getsignal() is in every version of the module.
+    if (steps_.empty()) steps_.push_back(Call("getsignal", json::array({"@SIGUSR1"})));
     doc_["steps"] = steps_;
     return doc_;
   }
@@ -91,9 +92,13 @@ class Builder {
 
   std::string PoolSignal() { return kPool[rng_.Weighted(kPoolWeights)]; }
 
+  // A literal integer argument that a C int holds (others never name a signal: the module
+  // refuses them with OverflowError).
   static std::optional<int> LiteralNumber(const json& arg) {
-    if (arg.is_number_integer()) return arg.get<int>();
-    return std::nullopt;
+    if (!arg.is_number_integer()) return std::nullopt;
+    double d = arg.get<double>();
+    if (d < -2147483648.0 || d > 2147483647.0) return std::nullopt;
+    return static_cast<int>(arg.get<int64_t>());
   }
 
   // Reads a literal signal argument the way the model needs it.
@@ -150,11 +155,17 @@ class Builder {
     return true;
   }
   // A signal to send: a pool signal that is safe to send, or an invalid number from the
-  // catalog's edges for that parameter.
-  std::optional<SignalArg> SendSignal(const std::string& fn, size_t pos) {
+  // catalog's edges for that parameter. `c_int`: only numbers a C int holds. The `kill`
+  // action is os.kill(), whose conversion is not the signal module's business (CPython's
+  // truncates a number beyond a C int: 2**32 + 10 sends SIGUSR1).
+  std::optional<SignalArg> SendSignal(const std::string& fn, size_t pos, bool c_int) {
     if (rng_.Chance(10)) {
-      auto e = Edge(fn, pos, [](const json& v) {
+      auto e = Edge(fn, pos, [c_int](const json& v) {
         SignalArg s = ReadSignal(v);
+        if (c_int && v.is_number_integer() &&
+            (v.get<double>() < -2147483648.0 || v.get<double>() > 2147483647.0)) {
+          return false;
+        }
         return !s.valid && (v.is_number_integer() || v == "@NSIG");
       });
       if (e) return ReadSignal(*e);
@@ -437,7 +448,7 @@ class Builder {
     if (how == "@SIG_BLOCK") how_value = 0;
     if (how == "@SIG_UNBLOCK") how_value = 1;
     if (how == "@SIG_SETMASK") how_value = 2;
-    if (how.is_number_integer()) how_value = how.get<int>();
+    if (auto n = LiteralNumber(how)) how_value = *n;
     auto members = ReadSet(set);
     if (!members) {
       Forget();
@@ -495,7 +506,7 @@ class Builder {
     if (sig_name) {
       s = ReadSignal("@" + *sig_name);
     } else {
-      s = SendSignal(fn, pos);
+      s = SendSignal(fn, pos, /*c_int=*/way == "kill");
     }
     if (!s) return;
     if (way == "kill") {
@@ -720,7 +731,7 @@ class Builder {
         // Catalog edges that cannot be one of the program's own descriptors (the observation
         // stream is descriptor 3): negative numbers and numbers far above the open ones.
         fd = Edge("set_wakeup_fd", 0, [](const json& v) {
-               return v.is_number_integer() && (v.get<int>() < 0 || v.get<int>() >= 1000);
+               return v.is_number_integer() && (v.get<double>() < 0 || v.get<double>() >= 1000);
              }).value_or(json(-1));
       }
       json step = Call("set_wakeup_fd", json::array({fd}));

@@ -14,7 +14,7 @@ using json = nlohmann::json;
 
 json Program() {
   return json::parse(R"({
-    "id": "explore/s1-p2", "title": "t", "rules": ["x.y"],
+    "id": "explore/s1-p2", "title": "a generated program", "rules": ["x.y"],
     "parent": {"block": ["SIGUSR2", "SIGHUP"], "pending": ["SIGUSR2"], "ignore": ["SIGTERM"]},
     "handlers": {"rec": {"record": true}, "boom": {"record": true, "raise": "RuntimeError"}},
     "steps": [

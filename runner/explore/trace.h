@@ -7,8 +7,13 @@
 // it fell between the steps, stray exceptions, whether `done` came, and how the process ended.
 // Left out, because they legitimately differ between two runs: times (`t`, `t0`, `t1`), the
 // values of steps that return process or thread ids, descriptors or timer readings (their type
-// is kept: see VolatileStep), the `si_pid` of a siginfo structure, exception messages (their
-// wording is not specified), parent requests, standard output and error.
+// is kept: see VolatileStep), the `si_pid` and `si_band` of a siginfo
+// structure (on Linux si_band overlays the sender's pid), exception messages (their
+// wording is not specified), parent requests, standard output and error; and where the
+// handlers left waiting by a raising handler run relative to the record of the step that
+// raised (the driver's next safe point: CPython's before the record, the reference's after),
+// so such a step's record is placed after them (and a late handler's exception of the same
+// type, which CPython reports as the step's and the reference as a stray, counts once).
 #ifndef SIGCONFORM_RUNNER_EXPLORE_TRACE_H_
 #define SIGCONFORM_RUNNER_EXPLORE_TRACE_H_
 

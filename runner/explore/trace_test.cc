@@ -12,7 +12,7 @@ using json = nlohmann::json;
 
 Case Program() {
   json doc = json::parse(R"({
-    "id": "explore/t", "title": "t", "rules": ["x.y"],
+    "id": "explore/t", "title": "a generated program", "rules": ["x.y"],
     "handlers": {"rec": {"record": true}},
     "steps": [
       {"call": "signal", "args": ["@SIGUSR1", {"handler": "rec"}]},
@@ -43,7 +43,7 @@ RunRecord FakeRun(double itimer, int pid, const std::string& message, bool event
   if (pid > 0) {
     info["ok"] = true;
     info["value"] = {{"struct", "struct_siginfo"},
-                     {"fields", {{"si_signo", 12}, {"si_pid", pid}, {"si_code", 0}}}};
+                     {"fields", {{"si_signo", 12}, {"si_pid", pid}, {"si_band", pid}, {"si_code", 0}}}};
   }
   r.records.push_back(info);
   r.records.push_back(json{{"ev", "done"}});
@@ -85,6 +85,47 @@ TEST(TraceTest, HowTheProcessEndedCounts) {
   RunRecord hung = FakeRun(1, 0, "", true);
   hung.timed_out = true;
   EXPECT_EQ(TraceOf(c, hung)[5], json::parse(R"({"end": "timeout"})"));
+}
+
+// SIGUSR1's handler raises OSError with SIGUSR2 waiting; `late` runs SIGUSR2's handler after the
+// unblocking step's record (the reference), otherwise before it (CPython).
+RunRecord RaisingUnblock(bool late, const std::string& second_handler) {
+  RunRecord r;
+  r.status = WaitStatus{true, 0, 0, false};
+  r.records.push_back(json::parse(R"({"ev":"handler","handler":"boom","signame":"SIGUSR1","thread":"main","frame":"frame"})"));
+  json second = {{"ev", "handler"}, {"handler", second_handler}, {"signame", "SIGUSR2"},
+                 {"thread", "main"}, {"frame", "frame"}};
+  if (!late) r.records.push_back(second);
+  r.records.push_back(json::parse(R"({"ev":"step","path":"0","ok":false,"exception":{"type":"OSError"}})"));
+  if (late) r.records.push_back(second);
+  r.records.push_back(json::parse(R"({"ev":"step","path":"1","ok":true,"value":null})"));
+  r.records.push_back(json{{"ev", "done"}});
+  return r;
+}
+
+TEST(TraceTest, WhetherLateHandlersRunBeforeOrAfterTheRaisingStepsRecordDoesNotCount) {
+  json doc = json::parse(R"({
+    "id": "explore/t", "title": "a generated program", "rules": ["x.y"],
+    "handlers": {"rec": {"record": true}, "boom": {"record": true, "raise": "OSError"}},
+    "steps": [
+      {"call": "pthread_sigmask", "args": ["@SIG_UNBLOCK", {"set": ["@SIGUSR1", "@SIGUSR2"]}]},
+      {"call": "sigpending", "args": []}
+    ]})");
+  Case c;
+  ASSERT_TRUE(ValidateCase(doc, "explore", "explore/t", &c).empty());
+  EXPECT_EQ(TraceOf(c, RaisingUnblock(true, "rec")), TraceOf(c, RaisingUnblock(false, "rec")));
+  // Which handler ran still counts.
+  EXPECT_NE(TraceOf(c, RaisingUnblock(true, "rec")), TraceOf(c, RaisingUnblock(false, "boom")));
+  // A late handler that raises the same type again: one exception on CPython, a stray on the
+  // reference.
+  RunRecord stray = RaisingUnblock(true, "boom");
+  stray.records.insert(stray.records.begin() + 3,
+                       json::parse(R"({"ev":"stray","exception":{"type":"OSError"}})"));
+  EXPECT_EQ(TraceOf(c, stray), TraceOf(c, RaisingUnblock(false, "boom")));
+  // A step that raises on its own (no handler raised that type) keeps its place.
+  doc["handlers"]["boom"]["raise"] = "ValueError";
+  ASSERT_TRUE(ValidateCase(doc, "explore", "explore/t", &c).empty());
+  EXPECT_NE(TraceOf(c, RaisingUnblock(true, "rec")), TraceOf(c, RaisingUnblock(false, "rec")));
 }
 
 TEST(TraceTest, ShapeOnlyKeepsStructureAndNonNumbers) {
