@@ -70,7 +70,7 @@ class Builder {
     Parent();
     Handlers();
     size_t moves = 2 + rng_.Below(7);
-    for (size_t i = 0; i < moves && !ended_; i++) Move();
+    for (size_t i = 0; i < moves && !ended_ && !closed_; i++) Move();
     // Every program has a step; getsignal() is in every version of the module.
     if (steps_.empty()) steps_.push_back(Call("getsignal", json::array({"@SIGUSR1"})));
     doc_["steps"] = steps_;
@@ -226,7 +226,9 @@ class Builder {
     return json{{"call", fn}, {"args", std::move(args)}};
   }
 
-  void Emit(json step) { steps_.push_back(std::move(step)); }
+  void Emit(json step) {
+    if (!closed_) steps_.push_back(std::move(step));
+  }
 
   // ---- the model ------------------------------------------------------------------------------
 
@@ -259,14 +261,18 @@ class Builder {
       if (!m.blocked && m.pending) due.push_back({*SignalNumber(name), name});
     }
     std::sort(due.begin(), due.end());
-    bool raised = false;
+    size_t raised = 0;
     for (auto& [num, name] : due) {
       sigs_[name].pending = false;
-      raised = Deliver(name) || raised;
+      if (Deliver(name)) raised++;
     }
     // A handler that raises leaves the others to later safe points: when they run is the
     // implementation's business, so the model stops counting events.
-    if (raised && due.size() > 1) events_ = -1;
+    if (raised > 0 && due.size() > 1) events_ = -1;
+    // When a second one raises too, where its exception comes out (inside the step that raised
+    // first, as on CPython, or in a later step) is the driver's business as well: the program
+    // ends here.
+    if (raised > 1) closed_ = true;
   }
 
   void Send(const SignalArg& s) {
@@ -823,6 +829,7 @@ class Builder {
   std::vector<std::string> handler_names_;
   int events_ = 0;      // handler events recorded so far; -1 once the model cannot tell
   bool ended_ = false;  // the model expects the process to have ended
+  bool closed_ = false; // nothing more may be added (see DeliverUnblockedPending)
   bool lost_ = false;   // the model no longer follows the mask
   bool main_bound_ = false;
   bool pidfd_bound_ = false;
