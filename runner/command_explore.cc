@@ -100,6 +100,8 @@ int ExploreCommand(const ExploreCommandOptions& given) {
   ExploreOptions eo;
   eo.impl = impl[0];
   eo.oracle = oracle[0];
+  eo.impl_unprivileged = described[0].unprivileged;
+  eo.oracle_unprivileged = described[1].unprivileged;
   eo.seed = o.seed;
   eo.start = o.start;
   eo.programs = o.programs;
@@ -210,7 +212,7 @@ int ExploreCommand(const ExploreCommandOptions& given) {
                                   "handler events and their place between steps, stray "
                                   "exceptions, done, how the process ended"},
                   {"ignored", "times; values of steps returning ids, descriptors or timer "
-                              "readings (type kept); si_pid and si_band; exception messages; parent "
+                              "readings (type kept); si_pid, si_uid and si_band; exception messages; parent "
                               "requests; stdout and stderr; whether handlers left waiting by a "
                               "raising handler run before or after the raising step's record"},
                   {"findings", findings}};

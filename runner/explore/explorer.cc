@@ -36,6 +36,8 @@ class PairRunner {
     std::vector<LaunchSpec> specs;
     for (const Case& c : programs) {
       for (const Implementation* impl : {&options_.impl, &options_.oracle}) {
+        bool unprivileged = impl == &options_.impl ? options_.impl_unprivileged
+                                                   : options_.oracle_unprivileged;
         LaunchSpec spec;
         spec.argv = impl->argv;
         spec.argv.push_back("run");
@@ -43,6 +45,10 @@ class PairRunner {
         spec.parent = c.parent;
         spec.program = DriverProgram(c).dump();
         spec.timeout_seconds = options_.program_timeout;
+        spec.limits = c.limits;
+        // As `run` does: a program that asks the runner for a signal shares the runner's user.
+        spec.unprivileged = unprivileged && std::find(c.operations.begin(), c.operations.end(),
+                                                      "parent_kill") == c.operations.end();
         specs.push_back(std::move(spec));
       }
     }

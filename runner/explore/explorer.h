@@ -22,6 +22,10 @@ namespace sigconform {
 struct ExploreOptions {
   Implementation impl;    // the implementation under test
   Implementation oracle;  // the one whose observations count as right
+  // Whether each side's drivers may run as an unprivileged user of their own when the runner
+  // is root (DescribeOutcome::unprivileged).
+  bool impl_unprivileged = true;
+  bool oracle_unprivileged = true;
   uint64_t seed = 1;
   uint64_t start = 0;         // the first program index
   size_t programs = 0;        // stop after this many programs; 0: no limit

@@ -43,8 +43,9 @@ json Convert(const json& v, bool shape, int depth) {
     for (const auto& [k, f] : v["fields"].items()) {
       // The sender's pid: the runner's for parent_kill, the driver's own otherwise. si_band
       // shares its storage with si_pid and si_uid in Linux's siginfo_t, so outside SIGPOLL
-      // it reads the pid too.
-      bool pid = k == "si_pid" || k == "si_band";
+      // it reads the pid too. si_uid is the sender's user: when the runner is root, each side's
+      // driver runs as a user of its own.
+      bool pid = k == "si_pid" || k == "si_band" || k == "si_uid";
       fields[k] = pid ? json{{"$type", "int"}} : Convert(f, shape, depth + 1);
     }
     return json{{"struct", v["struct"]}, {"fields", fields}};

@@ -7,8 +7,9 @@
 // it fell between the steps, stray exceptions, whether `done` came, and how the process ended.
 // Left out, because they legitimately differ between two runs: times (`t`, `t0`, `t1`), the
 // values of steps that return process or thread ids, descriptors or timer readings (their type
-// is kept: see VolatileStep), the `si_pid` and `si_band` of a siginfo
-// structure (on Linux si_band overlays the sender's pid), exception messages (their
+// is kept: see VolatileStep), the `si_pid`, `si_uid` and `si_band` of a
+// siginfo structure (the sender; on Linux si_band overlays its pid; as root each side's driver
+// runs as a user of its own), exception messages (their
 // wording is not specified), parent requests, standard output and error; and where the
 // handlers left waiting by a raising handler run relative to the record of the step that
 // raised (the driver's next safe point: CPython's before the record, the reference's after),
