@@ -22,7 +22,7 @@ struct WrittenCase {
 // shows: each step's `returns` or `raises`; the handler events seen so far on the first step
 // after they changed (a final `check` step carries events that came after the last step);
 // `exit` as the oracle ended; steps the oracle never reached are dropped, except the one that
-// ended the process. `title` replaces the program's. Its `since` is the version the surface
+// ended the process (with the step that waits for it, when it is an asynchronous source). `title` replaces the program's. Its `since` is the version the surface
 // derives from what it uses; its `rules` stay the placeholder (generator.h). Not expressible,
 // with a problem and a null doc: an oracle run that timed out, broke the protocol, or raised
 // outside any step (a stray exception). Never throws.

@@ -8,6 +8,7 @@
 
 #include "catalog.h"
 #include "evaluate.h"
+#include "explore/generator.h"
 #include "explore/trace.h"
 
 namespace sigconform {
@@ -79,6 +80,32 @@ TEST(CaseWriterTest, TheOraclesObservationsBecomeTheExpectations) {
   std::string text = FormatCaseFile(doc);
   EXPECT_EQ(text.rfind("{\n  \"id\": \"explore/s1-p4\",\n  \"title\"", 0), 0u) << text;
   EXPECT_EQ(json::parse(text), doc);
+}
+
+TEST(CaseWriterTest, AProcessEndedByAnAsynchronousSignalKeepsTheStepThatWaitsForIt) {
+  json program = json::parse(R"({
+    "id": "explore/s1-p5", "title": "generated", "rules": ["todo.fill-in-rules"],
+    "steps": [
+      {"call": "getsignal", "args": ["@SIGUSR1"]},
+      {"do": "parent_kill", "sig": "SIGUSR1"},
+      {"do": "wait", "events": 1, "timeout": 8},
+      {"call": "sigpending", "args": []}
+    ]})");
+  program["steps"][2]["note"] = kWaitsNote;
+  Case as_case;
+  ASSERT_TRUE(ValidateCase(program, "explore", "explore/s1-p5", &as_case).empty());
+  RunRecord oracle;
+  oracle.status = WaitStatus{false, 0, 10, false};
+  oracle.records.push_back(json::parse(
+      R"({"ev": "step", "path": "0", "ok": true, "value": {"enum": "Handlers", "name": "SIG_DFL", "value": 0}})"));
+  ModuleSurface surface;
+  ASSERT_TRUE(LoadModuleSurface(std::string(SIGCONFORM_SOURCE_ROOT) + "/spec/module-surface.json", &surface).empty());
+  WrittenCase w = WriteCase(program, TraceOf(as_case, oracle), "TODO: a title", surface);
+  ASSERT_TRUE(w.problem.empty()) << w.problem;
+  // Without the wait, the driver could end before the runner's signal arrives.
+  ASSERT_EQ(w.doc["steps"].size(), 3u) << w.doc.dump();
+  EXPECT_EQ(w.doc["steps"][2]["do"], "wait");
+  EXPECT_EQ(w.doc["exit"], json::parse(R"({"signal": "SIGUSR1"})"));
 }
 
 TEST(CaseWriterTest, AStrayExceptionOrATimeoutCannotBeWritten) {

@@ -31,8 +31,9 @@ struct ExploreOptions {
   size_t programs = 0;        // stop after this many programs; 0: no limit
   double budget_seconds = 0;  // stop starting programs after this long; 0: no limit
   size_t jobs = 2;            // driver processes at once
-  // Seconds before a program's driver is ended. A program's own waits end within 3 s; the rest
-  // is for an interpreter starting on a loaded machine (5 s timed CPython out at load 9).
+  // Seconds before a program's driver is ended. A program's own waits end as soon as their event
+  // comes (within 8 s each); the rest is for an interpreter starting on a loaded machine (5 s
+  // timed CPython out at load 9).
   double program_timeout = 30;
   size_t shrink_evaluations = 150;  // at most this many candidates run per divergence
   // Called with one line for people as things happen (a divergence, its shrinking). May be

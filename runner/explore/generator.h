@@ -17,7 +17,9 @@
 //    step that waits for its event — sigwait when the signal is blocked, `wait` for the exact
 //    event count when a recording handler will run — and only while the model is sure of that
 //    state; such a waiting step carries the note kWaitsNote, so that the shrinker removes the
-//    pair together;
+//    pair together. Where between the source's start and the waiting step's end the signal
+//    arrives is still timing (parent_kill only asks the runner, which sends it while the
+//    driver goes on): the comparison does not count it (trace.h);
 //  - waits with sigwait/sigwaitinfo only for a signal the model knows is pending, and with
 //    sigtimedwait otherwise only with a timeout of 0;
 //  - never starts threads, never calls pause, never arms an interval or CPU timer that could

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "evaluate.h"
+#include "explore/generator.h"
 #include "signal_names.h"
 
 namespace sigconform {
@@ -112,6 +113,54 @@ void PlaceRaisingStepsAfterTheirLateHandlers(json* items, const json& handlers) 
   }
 }
 
+// The top-level steps that are asynchronous sources: those right before a step noted
+// kWaitsNote (generator.h), by path.
+std::set<std::string> AsyncSources(const json& steps) {
+  std::set<std::string> out;
+  if (!steps.is_array()) return out;
+  for (size_t i = 0; i + 1 < steps.size(); i++) {
+    const json& next = steps[i + 1];
+    if (next.is_object() && next.contains("note") && next["note"] == kWaitsNote) {
+      out.insert(std::to_string(i));
+    }
+  }
+  return out;
+}
+
+// When an asynchronous source's signal arrives, between the source step's start and the end
+// of the step that waits for it, is timing: the driver reaches a safe point right after it
+// asks the runner for the signal (or arms the timer), so the handler may run before the
+// source's own record is written or after it; and a signal whose action ends the process may
+// end it before or after that record. So such a record is placed right after the item before
+// the handler events that precede it (as if written when the step started), and it is dropped
+// when the run ended by a signal with no step recorded after it.
+void PlaceAsyncSourceRecords(json* items, const std::set<std::string>& sources,
+                             bool ended_by_signal) {
+  size_t i = 0;
+  while (i < items->size()) {
+    const json& item = (*items)[i];
+    if (!item.contains("step") || !item["step"].is_string() || !sources.count(item["step"])) {
+      i++;
+      continue;
+    }
+    size_t k = i;
+    while (k > 0 && (*items)[k - 1].contains("event")) {
+      std::swap((*items)[k - 1], (*items)[k]);
+      k--;
+    }
+    // Items k+1..i are now events: the next item to look at is i+1.
+    bool step_after = false;
+    for (size_t j = i + 1; j < items->size() && !step_after; j++) {
+      step_after = (*items)[j].contains("step");
+    }
+    if (ended_by_signal && !step_after) {
+      items->erase(items->begin() + static_cast<std::ptrdiff_t>(k));
+      continue;  // item i+1 is at i now
+    }
+    i++;
+  }
+}
+
 std::string Show(const json& item) {
   std::string s = item.dump();
   if (s.size() > 300) s = s.substr(0, 300) + "...";
@@ -184,6 +233,8 @@ json TraceOf(const Case& program, const RunRecord& run) {
     end = json{{"signal", SignalName(run.status->signal)}};
   }
   PlaceRaisingStepsAfterTheirLateHandlers(&items, program.handlers);
+  PlaceAsyncSourceRecords(&items, AsyncSources(program.steps),
+                          end.is_object() && end.contains("signal"));
   items.push_back(json{{"end", end}});
   items.push_back(json{{"done", done}});
   return items;

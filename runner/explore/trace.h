@@ -14,7 +14,13 @@
 // handlers left waiting by a raising handler run relative to the record of the step that
 // raised (the driver's next safe point: CPython's before the record, the reference's after),
 // so such a step's record is placed after them (and a late handler's exception of the same
-// type, which CPython reports as the step's and the reference as a stray, counts once).
+// type, which CPython reports as the step's and the reference as a stray, counts once); and
+// when an asynchronous source's signal (parent_kill, a short timer: the step before one noted
+// kWaitsNote) arrives between the start of the source step and the end of the step waiting for
+// it, as the case language's cumulative `events` allow: the source's record is placed before
+// the handler events that came between it and the step before, and left out when the run
+// ended by a signal with no step recorded after it (the signal may end the process before or
+// after the driver writes it).
 #ifndef SIGCONFORM_RUNNER_EXPLORE_TRACE_H_
 #define SIGCONFORM_RUNNER_EXPLORE_TRACE_H_
 

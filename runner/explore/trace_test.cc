@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "catalog.h"
+#include "explore/generator.h"
 
 namespace sigconform {
 namespace {
@@ -126,6 +127,71 @@ TEST(TraceTest, WhetherLateHandlersRunBeforeOrAfterTheRaisingStepsRecordDoesNotC
   doc["handlers"]["boom"]["raise"] = "ValueError";
   ASSERT_TRUE(ValidateCase(doc, "explore", "explore/t", &c).empty());
   EXPECT_NE(TraceOf(c, RaisingUnblock(true, "rec")), TraceOf(c, RaisingUnblock(false, "rec")));
+}
+
+// signal(SIGUSR1, rec); parent_kill SIGUSR1; wait for 1 event (noted kWaitsNote).
+Case AsyncProgram() {
+  json doc = json::parse(R"({
+    "id": "explore/t", "title": "a generated program", "rules": ["x.y"],
+    "handlers": {"rec": {"record": true}},
+    "steps": [
+      {"call": "signal", "args": ["@SIGUSR1", {"handler": "rec"}]},
+      {"do": "parent_kill", "sig": "SIGUSR1"},
+      {"do": "wait", "events": 1, "timeout": 8}
+    ]})");
+  doc["steps"][2]["note"] = kWaitsNote;
+  Case c;
+  EXPECT_TRUE(ValidateCase(doc, "explore", "explore/t", &c).empty());
+  return c;
+}
+
+json Rec(const std::string& path, json value) {
+  return json{{"ev", "step"}, {"path", path}, {"ok", true}, {"thread", "main"}, {"value", value}};
+}
+
+const json kUsr1Event = json::parse(
+    R"({"ev":"handler","handler":"rec","signum":10,"signame":"SIGUSR1","thread":"main","frame":"frame"})");
+
+// The handler runs before parent_kill's record (`before`) or after it.
+RunRecord ParentKillRun(bool before) {
+  RunRecord r;
+  r.status = WaitStatus{true, 0, 0, false};
+  r.records.push_back(Rec("0", json::parse(R"({"enum":"Handlers","name":"SIG_DFL","value":0})")));
+  if (before) r.records.push_back(kUsr1Event);
+  r.records.push_back(Rec("1", nullptr));
+  if (!before) r.records.push_back(kUsr1Event);
+  r.records.push_back(Rec("2", 1));
+  r.records.push_back(json{{"ev", "done"}});
+  return r;
+}
+
+TEST(TraceTest, WhereAnAsynchronousSourcesHandlerRanBeforeItsWaitEndedDoesNotCount) {
+  Case c = AsyncProgram();
+  json before = TraceOf(c, ParentKillRun(true)), after = TraceOf(c, ParentKillRun(false));
+  EXPECT_EQ(before, after);
+  // As if parent_kill's record were written when the step started.
+  EXPECT_EQ(after[1], json::parse(R"({"step": "1", "returns": null})"));
+  EXPECT_TRUE(after[2].contains("event")) << after.dump();
+  // The event still counts: a run without it differs.
+  RunRecord lost = ParentKillRun(false);
+  lost.records.erase(lost.records.begin() + 2);
+  lost.records[2]["value"] = 0;
+  EXPECT_NE(TraceOf(c, lost), after);
+}
+
+TEST(TraceTest, WhetherAnAsynchronousSignalEndedTheProcessBeforeOrAfterItsSourcesRecordDoesNotCount) {
+  Case c = AsyncProgram();
+  RunRecord early;
+  early.status = WaitStatus{false, 0, 10, false};
+  early.records.push_back(Rec("0", json::parse(R"({"enum":"Handlers","name":"SIG_DFL","value":0})")));
+  RunRecord late = early;
+  late.records.push_back(Rec("1", nullptr));
+  json a = TraceOf(c, early), b = TraceOf(c, late);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a[a.size() - 2], json::parse(R"({"end": {"signal": "SIGUSR1"}})"));
+  // A run that ends normally keeps the record.
+  late.status = WaitStatus{true, 0, 0, false};
+  EXPECT_EQ(TraceOf(c, late)[1], json::parse(R"({"step": "1", "returns": null})"));
 }
 
 TEST(TraceTest, ShapeOnlyKeepsStructureAndNonNumbers) {
