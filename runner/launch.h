@@ -31,7 +31,8 @@ struct LaunchSpec {
   // The case program, a JSON document, given on descriptor 4. Empty: descriptor 4 stays
   // closed (the "describe" command).
   std::string program;
-  // Seconds from the start until the runner ends the process group (SIGTERM). <= 0: never.
+  // Seconds from the driver's first record until the runner ends the process group (SIGTERM);
+  // the start-up before that record gets as long again. <= 0: never.
   double timeout_seconds = 10.0;
   // Seconds between that SIGTERM and the SIGKILL that follows it. Also how long the pipes are
   // read after the driver is reaped before the runner stops waiting for their end-of-file.

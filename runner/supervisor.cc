@@ -175,6 +175,11 @@ struct Slot {
   std::vector<std::string> notes;  // the supervisor's own protocol errors, after the stream's
   size_t capture_limit = 0;        // bytes kept of stdout and of stderr: its share of the run's
   double start = 0;
+  // Until the driver's first complete record (its `start`), the deadline counts from the
+  // launch; from that record on, the case gets its whole timeout again. An interpreter that
+  // starts slowly on a loaded machine (Pyodide takes seconds) must not eat into the time the
+  // case's own steps are given.
+  bool protocol_started = false;
   double deadline = kNever;   // when SIGTERM goes to the group; kNever when sent or none
   double kill_at = kNever;    // when SIGKILL follows; kNever when not scheduled or sent
   double reaped_at = -1;      // when the driver was reaped; -1 before
@@ -260,6 +265,10 @@ void ReadStream(Slot* slot, Stream stream) {
           break;
         case Stream::kObservations:
           slot->observations->Feed(buffer, size);
+          if (!slot->protocol_started && slot->observations->lines() > 0) {
+            slot->protocol_started = true;
+            if (slot->deadline != kNever) slot->deadline = Now() + slot->spec->timeout_seconds;
+          }
           break;
       }
       continue;

@@ -40,7 +40,8 @@ namespace sigconform {
 //    blocks and never exhausts the runner. The run as a whole keeps at most 48 MiB of records
 //    and 32 MiB of captured output: with many drivers at once each gets its share of those
 //    (at least 1 MiB of records and 64 KiB of each stream), so -j does not multiply the bound;
-//  - ends the case at timeout_seconds after the start: SIGTERM to its group, its driver and
+//  - ends the case at timeout_seconds after the driver's first complete record (its start-up
+//    before that record gets timeout_seconds of its own): SIGTERM to its group, its driver and
 //    its cgroup, then SIGKILL after kill_grace_seconds; `timed_out` is set;
 //  - carries out `request` records at once: {"ev":"request","op":"kill","sig":"SIGUSR1"}
 //    sends that signal to the driver's process (with sigqueue when it has "queue": true); a
