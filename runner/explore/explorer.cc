@@ -143,9 +143,17 @@ void Log(const ExploreOptions& options, const std::string& line) {
   if (options.log) options.log(line);
 }
 
+// Whether a trace ended without an exit the program made: a timeout or a runner error.
+bool EndedAbnormally(const json& trace) {
+  for (const json& item : trace) {
+    if (item.contains("end")) return item["end"].is_string();
+  }
+  return false;
+}
+
 // Shrinks, writes and checks the case of a confirmed divergence.
 void Settle(const ExploreOptions& options, const ModuleSurface& surface, PairRunner* runner,
-            ExploreOutcome* outcome, Finding* f) {
+            ExploreOutcome* outcome, Finding* f, bool abnormal_divergence) {
   ShrinkStats stats;
   DivergesBatch diverges = [&](const std::vector<json>& docs) {
     std::vector<bool> answers(docs.size(), false);
@@ -161,7 +169,12 @@ void Settle(const ExploreOptions& options, const ModuleSurface& surface, PairRun
     }
     if (cases.empty() || outcome->interrupted) return answers;
     auto traces = runner->Traces(cases);
-    for (size_t k = 0; k < cases.size(); k++) answers[at[k]] = traces[k].first != traces[k].second;
+    for (size_t k = 0; k < cases.size(); k++) {
+      // A candidate that timed out (a driver starved on a loaded machine) does not stand for a
+      // divergence that was not one itself.
+      bool abnormal = EndedAbnormally(traces[k].first) || EndedAbnormally(traces[k].second);
+      answers[at[k]] = traces[k].first != traces[k].second && (abnormal_divergence || !abnormal);
+    }
     return answers;
   };
   json shrunk = Shrink(f->program, diverges, std::max<size_t>(1, options.jobs),
@@ -272,7 +285,8 @@ ExploreOutcome Explore(const ExploreOptions& options, const GeneratorInputs& inp
                            " diverged once and not the same way again: " + f.difference);
         } else {
           Log(options, "divergence: program " + std::to_string(f.index) + ": " + f.difference);
-          Settle(options, surface, &runner, &outcome, &f);
+          Settle(options, surface, &runner, &outcome, &f,
+                 EndedAbnormally(traces[i].first) || EndedAbnormally(traces[i].second));
           if (!f.shrunk.is_null()) {
             Log(options, "  shrunk to " + std::to_string(f.shrunk["steps"].size()) +
                              " steps in " + std::to_string(f.shrink_evaluations) +
