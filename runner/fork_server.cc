@@ -4,7 +4,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,12 +23,6 @@ double Now() {
   struct timespec ts;
   if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) return 0.0;
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
-void ReapBlocking(pid_t pid) {
-  int status;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
 }
 
 // Sends `text` with `fds` attached, as one SOCK_SEQPACKET message.
@@ -215,19 +208,7 @@ bool ForkServer::Spawn(const LaunchSpec& spec, LaunchedChild* child, std::string
     Kill();
     return false;
   }
-  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-  if (pidfd < 0) {
-    *error = std::string("cannot open a pidfd for the driver: ") + std::strerror(errno);
-    kill(-pid, SIGKILL);
-    ReapBlocking(pid);
-    return false;
-  }
-  child->pid = pid;
-  child->pidfd.reset(pidfd);
-  child->stdout_fd = std::move(fds.stdout_read);
-  child->stderr_fd = std::move(fds.stderr_read);
-  child->obs_fd = std::move(fds.obs_read);
-  return true;
+  return AdoptDriver(pid, &fds, child, error);
 }
 
 }  // namespace sigconform

@@ -101,6 +101,18 @@ struct DriverDescriptors {
 // Too many open files"); whatever was made is closed by the destructor.
 bool MakeDriverDescriptors(const LaunchSpec& spec, DriverDescriptors* fds, std::string* error);
 
+// Takes over a driver process just started as the runner's child and leader of its own
+// process group (by Launch, or adopted from a fork-server): opens a pidfd for it, which must
+// happen before anything could reap it so that the pidfd refers to this process, and moves the
+// runner's read ends of `fds` into *child. On failure the driver's group is killed and the
+// driver reaped, and false is returned with *error naming pidfd_open's own error ("cannot open
+// a pidfd for the driver: Too many open files").
+bool AdoptDriver(pid_t pid, DriverDescriptors* fds, LaunchedChild* child, std::string* error);
+
+// Waits until the child `pid` has ended and reaps it (retrying on EINTR). Only for a child
+// known to be ending or killed: it blocks.
+void ReapBlocking(pid_t pid);
+
 // Parses a status from waitpid() into a WaitStatus. A stopped or continued status (never
 // asked for) reads as exited with code 0 — callers wait only for terminations.
 WaitStatus ParseWaitStatus(int status);
