@@ -172,7 +172,7 @@ bool WriteReports(const RunOptions& options, const RunInfo& info,
       PrintOut("wrote " + TerminalText(path) + "\n");
     }
   };
-  std::string json = ReportJson(info, results).dump(2) + "\n";
+  std::string json = ReportJsonText(info, results);
   if (!options.json_path.empty()) write(options.json_path, json);
   if (!options.out_dir.empty()) {
     write(options.out_dir + "/report.json", json);

@@ -114,6 +114,24 @@ TEST(ReportJson, EmptyRunStillHasASummaryPerImplementation) {
   EXPECT_EQ(report["summary"]["cpython"]["total"], 0);
 }
 
+TEST(ReportJsonText, IsTheDumpOfReportJsonWrittenResultByResult) {
+  RunInfo info = Info();
+  info.containment = {{"cgroups", "v2"}, {"subreaper", true}, {"odd", "\xff\n"}};
+  info.runner_max_rss_kb = 2048;
+  std::vector<Result> results = Results();
+  Failure failure;
+  failure.message = "step 1: expected\nnothing";
+  failure.step = "1";
+  failure.expected = json::parse(R"({"returns": [1, {"a": []}]})");
+  failure.observed = json::object();
+  results[1].failures = {failure, failure};
+  results[1].rules = {"masks.block"};
+  results[1].isolation = "fork-server";
+  EXPECT_EQ(ReportJsonText(info, results), ReportJson(info, results).dump(2) + "\n");
+  EXPECT_EQ(ReportJsonText(info, {}), ReportJson(info, {}).dump(2) + "\n");
+  EXPECT_EQ(ReportJsonText(RunInfo(), {}), ReportJson(RunInfo(), {}).dump(2) + "\n");
+}
+
 TEST(ReportJunit, OneSuitePerImplementationWithEscapedText) {
   const std::string xml = ReportJunit(Info(), Results());
   EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", 0), 0u);

@@ -370,6 +370,8 @@ void Finalize(Slot* slot, double now) {
 
 // Frees what a record holds beyond its outcome once the progress callback has judged it.
 void Release(RunRecord* r) {
+  std::vector<std::string>().swap(r->argv);
+  std::vector<std::string>().swap(r->env);
   std::vector<nlohmann::json>().swap(r->records);
   std::vector<std::string>().swap(r->protocol_errors);
   std::string().swap(r->stdout_data);

@@ -83,9 +83,9 @@ class Supervisor {
 
   void set_progress(Progress progress) { progress_ = std::move(progress); }
 
-  // With true, a record's observations, protocol errors and captured output are freed right
-  // after the progress callback has seen it (the returned record keeps its other fields), so
-  // that a run holds the data of at most `parallel` drivers at a time.
+  // With true, a record's observations, protocol errors, captured output, argv and env are
+  // freed right after the progress callback has seen it (the returned record keeps its other
+  // fields), so that a run holds the data of at most `parallel` drivers at a time.
   void set_release_records(bool release) { release_records_ = release; }
 
   // Runs every spec and returns their records, record i for specs[i]. Returns normally also
