@@ -577,6 +577,38 @@ TEST(Validate, WakeupAndNamesActionsAndEventTiming) {
       << AllErrors(errors);
 }
 
+TEST(Validate, ElapsedFromNamesAStepThatSurelyStartsBefore) {
+  json doc = Base();
+  // An earlier step of the same sequence, the enclosing thread step, and an earlier step of
+  // the sequence enclosing a thread's step.
+  doc["steps"] = json::parse(R"([{"do": "check"},
+      {"do": "thread", "name": "t", "steps": [{"do": "check"},
+          {"do": "check", "expect": {"elapsed": [0, 5], "elapsed_from": "1.0"}},
+          {"do": "check", "expect": {"elapsed": [0, 5], "elapsed_from": "1"}},
+          {"do": "check", "expect": {"elapsed": [0, 5], "elapsed_from": "0"}}]},
+      {"do": "check", "expect": {"elapsed": [0, 5], "elapsed_from": "0"}}])");
+  EXPECT_TRUE(Validate(doc).empty()) << AllErrors(Validate(doc));
+  doc["steps"] = json::parse(R"([{"do": "check"},
+      {"do": "thread", "name": "t", "steps": [{"do": "check"}]},
+      {"do": "check", "expect": {"elapsed": [0, 5], "elapsed_from": "1.0"}},
+      {"do": "check", "expect": {"elapsed": [0, 5], "elapsed_from": "3"}},
+      {"do": "check", "expect": {"elapsed": [0, 5], "elapsed_from": "9"}},
+      {"do": "check", "expect": {"returns": null, "elapsed_from": "0"}},
+      {"do": "check", "expect": {"elapsed": [0, 5], "elapsed_from": 0}}])");
+  const auto errors = Validate(doc);
+  EXPECT_TRUE(HasError(errors, "/steps/2/expect/elapsed_from",
+                       "step 1.0 is not a step that surely starts before step 2"))
+      << AllErrors(errors);
+  EXPECT_TRUE(HasError(errors, "/steps/3/expect/elapsed_from",
+                       "step 3 is not a step that surely starts before step 3"))
+      << AllErrors(errors);
+  EXPECT_TRUE(HasError(errors, "/steps/4/expect/elapsed_from", "not the path of a step"))
+      << AllErrors(errors);
+  EXPECT_TRUE(HasError(errors, "/steps/5/expect/elapsed_from", "needs an 'elapsed' window"))
+      << AllErrors(errors);
+  EXPECT_TRUE(HasError(errors, "/steps/6/expect/elapsed_from", "string")) << AllErrors(errors);
+}
+
 TEST(Validate, DuplicateListItemsAreErrors) {
   json doc = Base();
   doc["rules"] = {"a.b", "a.b"};

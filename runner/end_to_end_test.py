@@ -102,6 +102,38 @@ def test_whole_catalog_passes_on_reference_and_cpython(tmp_path):
     assert not any(v.startswith("PYTHONUNBUFFERED=") for v in report["run"]["base_env"])
 
 
+def test_elapsed_from_counts_the_pause_between_arming_and_waiting(tmp_path):
+    """A timer armed one step before the wait, with a pause in between (as a busy machine
+    makes one): measured from the waiting step alone the wait looks too short, measured from
+    the arming step (`elapsed_from`) it holds. Real drivers, a real timer."""
+    root = tmp_path / "cases"
+    (root / "gap").mkdir(parents=True)
+    steps = [
+        {"call": "signal", "args": ["@SIGALRM", {"handler": "h"}]},
+        {"call": "setitimer", "args": ["@ITIMER_REAL", {"float": 0.5}]},
+        {"do": "sleep", "seconds": 1.0, "note": "the pause: the timer expires during it"},
+        {"do": "wait", "events": 1, "timeout": 8,
+         "expect": {"returns": 1, "elapsed": [0.45, 30]}},
+    ]
+    for name, extra in (("from-the-step", {}), ("from-the-arming", {"elapsed_from": "1"})):
+        case = {"id": "gap/" + name, "title": "A timer armed before a pause, waited for after it",
+                "rules": ["itimer.real-sigalrm"], "platforms": ["unix"], "timeout": 60,
+                "handlers": {"h": {"record": True}},
+                "steps": json.loads(json.dumps(steps))}
+        case["steps"][3]["expect"].update(extra)
+        (root / "gap" / (name + ".json")).write_text(json.dumps(case))
+    report = tmp_path / "r.json"
+    proc = sigconform("run", "--cases", str(root), "--impl", "reference", "--impl", "cpython",
+                      "--json", str(report))
+    _, results = results_by_key(str(report))
+    for impl in ("reference", "cpython"):
+        old, new = results[(impl, "gap/from-the-step")], results[(impl, "gap/from-the-arming")]
+        assert new["status"] == "pass", new
+        assert old["status"] == "fail", old
+        assert "step 3: the step took" in old["message"], old
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+
+
 def test_deviant_driver_fails_exactly_the_cases_that_look_at_the_old_mask(tmp_path):
     # The deviant returns pthread_sigmask's old mask as a list. Exactly the cases with a
     # `returns` expectation on a pthread_sigmask call must fail, at that step.

@@ -723,12 +723,33 @@ class Evaluation {
     }
     if (expect.contains("elapsed")) {
       const double lo = expect["elapsed"][0].get<double>(), hi = expect["elapsed"][1].get<double>();
-      const double took = rec["t1"].get<double>() - rec["t0"].get<double>();
-      if (!(took >= lo && took <= hi)) {
-        char buf[160];
-        std::snprintf(buf, sizeof buf, "the step took %.3f s, expected between %g and %g s", took,
-                      lo, hi);
-        Fail(at + buf, f.path, json{{"elapsed", expect["elapsed"]}}, rec);
+      // With `elapsed_from`, the window opens at the start of that earlier step (which armed
+      // the timer this step waits for): a scheduling gap between the two steps then counts,
+      // as it does for the timer.
+      const std::string from = expect.value("elapsed_from", std::string());
+      json wanted = {{"elapsed", expect["elapsed"]}};
+      double start = rec["t0"].get<double>();
+      std::string what = "the step took";
+      bool known = true;
+      if (!from.empty()) {
+        wanted["elapsed_from"] = from;
+        auto it = step_records_.find(from);
+        if (it == step_records_.end()) {
+          Fail(at + "elapsed_from " + from + ": step " + from + " was not observed", f.path,
+               wanted, rec);
+          held = false;
+          known = false;
+        } else {
+          start = run_.records[it->second]["t0"].get<double>();
+          what = "from the start of step " + from + " to the end of this one took";
+        }
+      }
+      const double took = rec["t1"].get<double>() - start;
+      if (known && !(took >= lo && took <= hi)) {
+        char buf[200];
+        std::snprintf(buf, sizeof buf, "%s %.3f s, expected between %g and %g s", what.c_str(),
+                      took, lo, hi);
+        Fail(at + buf, f.path, wanted, rec);
         held = false;
       }
     }

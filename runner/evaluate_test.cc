@@ -425,6 +425,22 @@ TEST(Evaluate, ElapsedIsAWindowOnT1MinusT0) {
   EXPECT_EQ(Evaluate(c, Record({Start(), Ok("0", nullptr, 1.0, 5.0), Done()})).status, Status::kFail);
 }
 
+TEST(Evaluate, ElapsedFromMeasuresFromTheStartOfTheEarlierStep) {
+  // The timer armed at step 0 (t0 1.0) expires during a pause before step 1 starts (t0 1.4):
+  // the wait itself takes 0.1 s, the whole 0.5 s.
+  const Case c = Make(R"([{"call": "setitimer", "args": ["@ITIMER_REAL", {"float": 0.45}]},
+    {"do": "wait", "events": 1, "timeout": 8, "expect": {"elapsed": [0.45, 8], "elapsed_from": "0"}}])");
+  EXPECT_EQ(Evaluate(c, Record({Start(), Ok("0", nullptr, 1.0, 1.01), Ok("1", 1, 1.4, 1.5), Done()}))
+                .status,
+            Status::kPass);
+  const Result r =
+      Evaluate(c, Record({Start(), Ok("0", nullptr, 1.0, 1.01), Ok("1", 1, 1.01, 1.3), Done()}));
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.message, "step 1: from the start of step 0 to the end of this one took 0.300 s, "
+                       "expected between 0.45 and 8 s");
+  EXPECT_EQ(r.expected, (json{{"elapsed", {0.45, 8}}, {"elapsed_from", "0"}}));
+}
+
 TEST(Evaluate, ThreadSubstepsAreJudgedRightAfterTheirThreadStep) {
   const Case c = Make(R"([
     {"do": "thread", "name": "t", "steps": [{"do": "check"}, {"do": "check", "expect": {"returns": 1}}]},

@@ -348,9 +348,14 @@ class Case(object):
             checks.append(("audit events %r" % (expect["audit"],), self.audit_match(expect["audit"])))
         if "elapsed" in expect:
             lo, hi = expect["elapsed"]
-            ok = lo <= t1 - t0 <= hi
-            checks.append(("elapsed in [%r, %r] s" % (lo, hi),
-                           None if ok else "took %.3f s" % (t1 - t0)))
+            # elapsed_from: measured from the start of that earlier step (the one that armed
+            # the timer), so a pause between the two steps counts, as it does for the timer.
+            since = self.t0.get(expect.get("elapsed_from"), t0)
+            ok = lo <= t1 - since <= hi
+            checks.append(("elapsed in [%r, %r] s%s" % (lo, hi, " from the start of step %s"
+                                                        % expect["elapsed_from"]
+                                                        if "elapsed_from" in expect else ""),
+                           None if ok else "took %.3f s" % (t1 - since)))
         observed = "raised " + show_exception(exc) if exc is not None else "returned " + show(value)
         for want, why in checks:
             if why is None:

@@ -150,6 +150,7 @@ SEMANTIC_ONLY = [
     "is already the name of a thread or child",
     "is a forked child",
     "is not the path of a step of this case",
+    "surely starts before",
     "only the last step",
     "must be after 'since'",
     "does not match the file's path",

@@ -2,13 +2,64 @@
 // "Expectations" and "Matchers").
 #include "case_validator.h"
 
+#include <cstdlib>
+
 namespace sigconform {
 
 using nlohmann::json;
 
+namespace {
+
+// The protocol path ("3", "3.1") of the step whose expectation is at `pointer`, a JSON Pointer
+// such as "/steps/3/steps/1/expect": the index after each "steps".
+std::string StepPathOf(const std::string& pointer) {
+  std::vector<std::string> parts;
+  size_t at = 0;
+  while (at < pointer.size()) {
+    size_t slash = pointer.find('/', at + 1);
+    if (slash == std::string::npos) slash = pointer.size();
+    parts.push_back(pointer.substr(at + 1, slash - at - 1));
+    at = slash;
+  }
+  std::string path;
+  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+    if (parts[i] != "steps") continue;
+    path += (path.empty() ? "" : ".") + parts[i + 1];
+  }
+  return path;
+}
+
+std::vector<long> PathNumbers(const std::string& path) {
+  std::vector<long> numbers;
+  size_t at = 0;
+  while (at <= path.size()) {
+    size_t dot = path.find('.', at);
+    if (dot == std::string::npos) dot = path.size();
+    numbers.push_back(std::strtol(path.c_str() + at, nullptr, 10));
+    at = dot + 1;
+  }
+  return numbers;
+}
+
+// Whether step `from` surely starts before step `to` starts, in `to`'s own thread of control:
+// `from` is an ancestor of `to` (the `thread` or `fork` step whose sub-steps include it), or
+// an earlier step of the same sequence as `to` or as one of its ancestors. A step of another
+// thread is never surely earlier.
+bool StartsBefore(const std::string& from, const std::string& to) {
+  const std::vector<long> a = PathNumbers(from), b = PathNumbers(to);
+  if (a.size() > b.size()) return false;
+  for (size_t i = 0; i + 1 < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  const size_t last = a.size() - 1;
+  return a.size() < b.size() ? a[last] <= b[last] : a[last] < b[last];
+}
+
+}  // namespace
+
 void CaseValidator::Expect(const json& v, const std::string& path, const Scope& scope) {
   if (!IsObject(v, path)) return;
-  Keys(v, path, {"returns", "raises", "events", "elapsed", "audit"}, {});
+  Keys(v, path, {"returns", "raises", "events", "elapsed", "elapsed_from", "audit"}, {});
   if (v.empty()) Error(path, "an empty 'expect' checks nothing; say what to expect");
   if (v.contains("returns") && v.contains("raises")) {
     Error(path, "'raises' and 'returns' cannot both be given: a step either returns or raises");
@@ -36,6 +87,22 @@ void CaseValidator::Expect(const json& v, const std::string& path, const Scope& 
     }
     if (ok && (*it)[0].get<double>() > (*it)[1].get<double>()) {
       Error(p, "the window is empty: lo " + (*it)[0].dump() + " > hi " + (*it)[1].dump());
+    }
+  }
+  if (auto it = v.find("elapsed_from"); it != v.end()) {
+    // The window then runs from the start of that earlier step (which armed the timer the
+    // step waits for) to the end of this one.
+    const std::string p = Child(path, "elapsed_from");
+    if (!v.contains("elapsed")) Error(p, "'elapsed_from' needs an 'elapsed' window to measure");
+    if (IsString(*it, p)) {
+      const std::string from = it->get<std::string>(), self = StepPathOf(path);
+      if (!step_paths_.count(from)) {
+        Error(p, "'" + from + "' is not the path of a step of this case (paths count from 0; a "
+                 "thread's steps are \"3.0\", \"3.1\", ...)");
+      } else if (!StartsBefore(from, self)) {
+        Error(p, "step " + from + " is not a step that surely starts before step " + self +
+                     ": name an earlier step of the same thread, or the 'thread' step itself");
+      }
     }
   }
 }
