@@ -166,19 +166,29 @@ bool ForkServer::Spawn(const LaunchSpec& spec, LaunchedChild* child, std::string
   // process closes them.
   for (UniqueFd& fd : fds.child) fd.reset();
 
-  nlohmann::json answer;
+  // Two answers, in either order: the server's {"pid": P} (or {"error": ...}: it could not
+  // fork) and the case's process's {"ready": ...}, which may come first when the process is
+  // forked straight as the runner's child.
+  nlohmann::json answer, server_answer;
   if (!Answer(&answer, error)) return false;
-  auto pid_field = answer.find("pid");
-  if (pid_field == answer.end() || !pid_field->is_number_integer() ||
+  bool ready_first = answer.contains("ready");
+  if (ready_first) {
+    if (!Answer(&server_answer, error)) return false;
+  } else {
+    server_answer = std::move(answer);
+  }
+  auto pid_field = server_answer.find("pid");
+  if (pid_field == server_answer.end() || !pid_field->is_number_integer() ||
       pid_field->get<long long>() <= 1 || pid_field->get<long long>() > (1LL << 22)) {
-    auto why = answer.find("error");
+    auto why = server_answer.find("error");
     *error = "the fork-server could not fork: " +
-             (why != answer.end() && why->is_string() ? why->get<std::string>() : answer.dump());
+             (why != server_answer.end() && why->is_string() ? why->get<std::string>()
+                                                             : server_answer.dump());
     Kill();
     return false;
   }
   pid_t pid = static_cast<pid_t>(pid_field->get<long long>());
-  if (!Answer(&answer, error)) return false;
+  if (!ready_first && !Answer(&answer, error)) return false;
   // The process named must now be the runner's own child (adopted as the runner is a
   // subreaper): otherwise the server lied or the adoption failed, and nothing may be done to
   // that pid.

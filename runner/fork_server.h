@@ -24,11 +24,12 @@ namespace sigconform {
 bool FitsForkServer(const ParentState& parent);
 
 // One running server: `ARGV... serve` with descriptor 3 a SOCK_SEQPACKET socket to the runner
-// (spec/driver-protocol.md, "Fork-server"). For each Spawn the server forks an intermediate
-// process that forks the case's process and exits at once, so that the case's process becomes
-// the runner's own child (the runner must be a child subreaper: RunContainment): its
-// getppid(), its parent's signals and its wait status are the runner's, exactly as after
-// fork+exec.
+// (spec/driver-protocol.md, "Fork-server"). For each Spawn the server forks a process for the
+// case that is the runner's own child, at birth (clone with CLONE_PARENT) or through an
+// intermediate process that exits at once (the runner must be a child subreaper:
+// RunContainment): its getppid(), its parent's signals and its wait status are the runner's,
+// exactly as after fork+exec. The server's answer (the pid) and the process's (ready) may
+// come in either order.
 //
 // The server is the implementation under test and is not trusted: every answer is checked
 // (the pid it names must be the runner's child and lead a process group of its own), an answer
