@@ -988,13 +988,15 @@ def _serve_case(sock, fds, request, tools):
     sock.detach()
     stage = "waiting for the runner to adopt the process"
     try:
-        # The intermediate process has exited: the orphan goes to the runner, its subreaper.
-        # Nothing of the case may run before that: getppid() is part of what it observes.
-        deadline = time.monotonic() + 5
-        while os.getppid() != request["runner"]:
-            if time.monotonic() > deadline:
-                raise OSError(errno.ECHILD, "the runner did not adopt the case's process")
-            time.sleep(0.0001)
+        # Forked as the runner's child, or orphaned by the intermediate process and adopted
+        # by the runner, its subreaper: nothing of the case may run before that, getppid()
+        # is part of what it observes.
+        if os.getppid() != request["runner"]:
+            deadline = time.monotonic() + 5
+            while os.getppid() != request["runner"]:
+                if time.monotonic() > deadline:
+                    raise OSError(errno.ECHILD, "the runner did not adopt the case's process")
+                time.sleep(0.0001)
         stage = "setpgid"
         os.setpgid(0, 0)
         stage = "joining the case's cgroup"
@@ -1006,15 +1008,20 @@ def _serve_case(sock, fds, request, tools):
         moved = [fcntl.fcntl(fd, fcntl.F_DUPFD, _SERVE_FDS) for fd in fds[:_SERVE_FDS]]
         for target, fd in enumerate(moved):
             os.dup2(fd, target)  # inheritable, as after exec
-        # Everything from 5 up but the channel goes, as exec would close it; listed, not
-        # os.closerange (65,536 numbers one by one cost milliseconds), and before the change
-        # of user, after which /proc/self/fd is no longer readable.
-        for name in os.listdir("/proc/self/fd"):
-            if int(name) >= _SERVE_FDS and int(name) != channel:
-                try:
-                    os.close(int(name))
-                except OSError:
-                    pass  # the listing's own descriptor, closed already
+        # Everything from 5 up but the channel goes, as exec would close it: by close_range
+        # where os.closerange makes that one system call (CPython 3.10+), else listed (closing
+        # 65,536 numbers one by one costs milliseconds) before the change of user, after which
+        # /proc/self/fd is no longer readable.
+        if sys.implementation.name == "cpython" and sys.version_info >= (3, 10):
+            os.closerange(_SERVE_FDS, channel)
+            os.closerange(channel + 1, 1 << 30)
+        else:
+            for name in os.listdir("/proc/self/fd"):
+                if int(name) >= _SERVE_FDS and int(name) != channel:
+                    try:
+                        os.close(int(name))
+                    except OSError:
+                        pass  # the listing's own descriptor, closed already
         stage = "setrlimit"
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         if request.get("nproc"):
@@ -1108,6 +1115,7 @@ def cmd_serve():
     ends), and the request in the case's process, which then runs the case. The runner sends
     here only the cases that need no parent state set before exec."""
     import array
+    import atexit  # noqa: F401 (imported here, not in each case's process on its way out)
     import fcntl
     import resource
     import socket
@@ -1177,6 +1185,21 @@ def cmd_serve():
                 continue
 
 
+def _read_to_end(fd):
+    """Reads descriptor `fd` to its end and closes it."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 1 << 16)
+        except InterruptedError:
+            continue
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks)
+
+
 def _exit_as_cpython_would(code):
     """Ends a process forked by the fork-server whose case ended normally or by SystemExit
     (`code`), doing what CPython's shutdown does that a case can observe, in its order:
@@ -1240,6 +1263,14 @@ def main(argv, obs_fd=None, program=None, unavailable=(), extra=None, start_fiel
     START = time.monotonic()
     sys.argv[:] = argv = [argv[0], "run"]
     start_fields = dict(start_fields or {}, isolation="fork-server")
+    if obs_fd is None and program is None:
+        # The process has installed the stream as 3 and the program as 4 (what the
+        # environment's SIGCONFORM_OBS_FD and SIGCONFORM_CASE_FD say): taken as `run` takes
+        # them, but without the environment mapping and a file object, less to copy from
+        # the server.
+        obs_fd = 3
+        os.set_inheritable(obs_fd, False)
+        program = _read_to_end(4)
     if sys.implementation.name != "cpython" or not hasattr(sys, "unraisablehook"):
         run_driver(argv, obs_fd, program, unavailable, extra, start_fields)
         return
