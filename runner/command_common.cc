@@ -7,7 +7,10 @@
 #include <map>
 #include <optional>
 
+#include <CLI/CLI.hpp>
+
 #include "catalog.h"
+#include "data_paths.h"
 #include "expectations.h"
 #include "module_surface.h"
 #include "rules.h"
@@ -16,23 +19,11 @@
 
 namespace sigconform {
 
-std::string DefaultRulesDir() {
-  const char* root = std::getenv("SIGCONFORM_SOURCE_ROOT");
-  std::string base = (root != nullptr && *root != '\0') ? root : SIGCONFORM_SOURCE_ROOT;
-  return base + "/spec/rules";
-}
+std::string DefaultRulesDir() { return DataDir() + "/spec/rules"; }
 
-std::string DefaultSurfacePath() {
-  const char* root = std::getenv("SIGCONFORM_SOURCE_ROOT");
-  std::string base = (root != nullptr && *root != '\0') ? root : SIGCONFORM_SOURCE_ROOT;
-  return base + "/spec/module-surface.json";
-}
+std::string DefaultSurfacePath() { return DataDir() + "/spec/module-surface.json"; }
 
-std::string DefaultCasesDir() {
-  const char* root = std::getenv("SIGCONFORM_SOURCE_ROOT");
-  std::string base = (root != nullptr && *root != '\0') ? root : SIGCONFORM_SOURCE_ROOT;
-  return base + "/cases";
-}
+std::string DefaultCasesDir() { return DataDir() + "/cases"; }
 
 std::string ShellQuote(const std::string& word) {
   bool plain = !word.empty();
@@ -54,16 +45,8 @@ std::string ShellQuote(const std::string& word) {
   return out + "'";
 }
 
-bool PassesFilters(const std::string& id, const std::vector<std::string>& filters) {
-  if (filters.empty()) return true;
-  for (const std::string& f : filters) {
-    if (GlobMatches(f, id)) return true;
-  }
-  return false;
-}
-
-bool LoadSelected(const std::string& cases_dir, const std::vector<std::string>& filters,
-                  std::vector<Case>* out) {
+bool LoadSelected(const std::string& cases_dir, const CaseSelection& selection,
+                  std::vector<Case>* out, std::set<std::string>* all_ids) {
   Catalog catalog = LoadCatalog(cases_dir);
   if (!catalog.errors.empty()) {
     for (const CatalogError& e : catalog.errors) {
@@ -74,9 +57,10 @@ bool LoadSelected(const std::string& cases_dir, const std::vector<std::string>& 
               << " error(s); nothing was run\n";
     return false;
   }
-  for (Case& c : catalog.cases) {
-    if (PassesFilters(c.id, filters)) out->push_back(std::move(c));
+  if (all_ids != nullptr) {
+    for (const Case& c : catalog.cases) all_ids->insert(c.id);
   }
+  *out = SelectCases(std::move(catalog.cases), selection);
   return true;
 }
 
@@ -107,6 +91,23 @@ bool LoadSpecAndCheck(const std::string& rules_dir, const std::string& surface_p
   if (rules_out != nullptr) *rules_out = std::move(rules);
   if (surface_out != nullptr) *surface_out = std::move(surface);
   return true;
+}
+
+void AddSelectionOptions(CLI::App* cmd, CaseSelection* selection, std::string* shard_text) {
+  cmd->add_option("--filter", selection->globs,
+                  "shell glob over case ids ('masks/*', 'wakeup/?ull*', '[mp]*/*'); a leading "
+                  "'!' excludes ('!timers/*'). Repeatable: a case is kept when it matches some "
+                  "including glob (or none is given) and no excluding one");
+  cmd->add_option("--tag", selection->tags, "keep cases carrying this tag (repeatable: any of them)");
+  cmd->add_option("-k", selection->keywords,
+                  "keep cases whose id or title contains this text, ignoring case (repeatable: "
+                  "any of them)");
+  if (shard_text != nullptr) {
+    cmd->add_option("--shard", *shard_text,
+                    "run slice K of N (e.g. 2/4) of the selected cases: the same catalog and "
+                    "options give the same slices on every machine, and `sigconform merge` "
+                    "joins them");
+  }
 }
 
 bool ParseImplementations(const std::vector<std::string>& specs,

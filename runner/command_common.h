@@ -7,16 +7,28 @@
 #include <string>
 #include <vector>
 
+#include <set>
+
 #include "case.h"
+#include "case_filter.h"
 #include "impl_spec.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace sigconform {
 
-// Exit statuses of the CLI.
-constexpr int kExitOk = 0;           // every result as expected
-constexpr int kExitFailures = 1;     // at least one result counts against the run
-constexpr int kExitUsage = 2;        // usage, catalog or configuration error: nothing was run
-constexpr int kExitInterrupted = 130;  // the runner was interrupted; reports were written
+// Exit statuses of the CLI (README, "Exit statuses").
+constexpr int kExitOk = 0;        // every result as expected
+constexpr int kExitFailures = 1;  // a result counts against the run, or a gate failed
+// Usage, catalog, expectation-file or configuration error (nothing was run), or an
+// implementation whose driver could not start (the others ran; the reports were written).
+constexpr int kExitUsage = 2;
+// The runner was interrupted by signal N: it exits 128 + N (130 for SIGINT, 143 for
+// SIGTERM, 129 for SIGHUP), as a shell reports a command killed by that signal; the reports
+// were written, with the cases that did not finish as not-run.
+inline int ExitForSignal(int signal_number) { return 128 + signal_number; }
 
 // How the runner was invoked, filled by main() after parsing and before any command runs.
 struct Invocation {
@@ -28,26 +40,30 @@ struct Invocation {
 // subcommand was chosen, after parsing. It returns the process's exit status.
 using CommandAction = std::function<int()>;
 
-// The default rules directory: <source root>/spec/rules.
+// The defaults below are under DataDir() (data_paths.h): the installed data folder of an
+// installed runner, else the source tree (SIGCONFORM_SOURCE_ROOT overrides both).
+
+// The default rules directory: <data>/spec/rules.
 std::string DefaultRulesDir();
 
-// The default module surface: <source root>/spec/module-surface.json.
+// The default module surface: <data>/spec/module-surface.json.
 std::string DefaultSurfacePath();
 
-// The default catalog: <source root>/cases (SIGCONFORM_SOURCE_ROOT, overridable by the
-// environment variable of that name).
+// The default catalog: <data>/cases.
 std::string DefaultCasesDir();
 
 // A word quoted for a POSIX shell, so that reproduce lines can be pasted as they are.
 std::string ShellQuote(const std::string& word);
 
-// Whether a case id passes the --filter globs (every id passes an empty list).
-bool PassesFilters(const std::string& id, const std::vector<std::string>& filters);
+// Loads the catalog and keeps the cases the selection keeps, in id order; *all_ids (when not
+// null) gets the id of every case of the catalog. Prints catalog errors and returns false
+// when there are any: a broken case is never skipped silently.
+bool LoadSelected(const std::string& cases_dir, const CaseSelection& selection,
+                  std::vector<Case>* out, std::set<std::string>* all_ids = nullptr);
 
-// Loads the catalog and keeps the cases the filters select. Prints catalog errors and returns
-// false when there are any: a broken case is never skipped silently.
-bool LoadSelected(const std::string& cases_dir, const std::vector<std::string>& filters,
-                  std::vector<Case>* out);
+// Adds --filter, --tag and -k to a subcommand, filling *selection; with `shard_text`, also
+// --shard (parse it with ParseShard once the command line is parsed).
+void AddSelectionOptions(CLI::App* cmd, CaseSelection* selection, std::string* shard_text);
 
 // Loads the rules and the module surface and checks the cases against both: citations
 // (CheckCitations) and what each case uses (CheckAgainstSpec). Prints every problem and returns

@@ -12,10 +12,9 @@
 
 namespace sigconform {
 
-int ListCommand(const std::string& cases_dir, const std::vector<std::string>& filters,
-                bool verbose) {
+int ListCommand(const std::string& cases_dir, const CaseSelection& selection, bool verbose) {
   std::vector<Case> cases;
-  if (!LoadSelected(cases_dir, filters, &cases)) return kExitUsage;
+  if (!LoadSelected(cases_dir, selection, &cases)) return kExitUsage;
   size_t width = 0;
   for (const Case& c : cases) width = std::max(width, c.id.size());
   for (const Case& c : cases) {
@@ -35,15 +34,26 @@ int ListCommand(const std::string& cases_dir, const std::vector<std::string>& fi
 CommandAction AddListCommand(CLI::App* app) {
   struct Options {
     std::string cases;
-    std::vector<std::string> filters;
+    CaseSelection selection;
+    std::string shard;
     bool verbose = false;
   };
   auto o = std::make_shared<Options>();
   CLI::App* cmd = app->add_subcommand("list", "print the catalog");
   cmd->add_option("--cases", o->cases, "catalog directory");
-  cmd->add_option("--filter", o->filters, "glob over case ids (repeatable)");
+  AddSelectionOptions(cmd, &o->selection, &o->shard);
   cmd->add_flag("-v,--verbose", o->verbose, "also print rules and tags");
-  return [o] { return ListCommand(o->cases.empty() ? DefaultCasesDir() : o->cases, o->filters, o->verbose); };
+  return [o] {
+    if (!o->shard.empty()) {
+      std::string error;
+      o->selection.shard = ParseShard(o->shard, &error);
+      if (!o->selection.shard) {
+        std::cerr << "sigconform: " << error << "\n";
+        return kExitUsage;
+      }
+    }
+    return ListCommand(o->cases.empty() ? DefaultCasesDir() : o->cases, o->selection, o->verbose);
+  };
 }
 
 }  // namespace sigconform

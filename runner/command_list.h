@@ -13,10 +13,9 @@ class App;
 
 namespace sigconform {
 
-// `sigconform list`: prints "id  title" for each case that passes the filters, sorted;
-// with `verbose`, also its rules and tags. Catalog errors are printed and give kExitUsage.
-int ListCommand(const std::string& cases_dir, const std::vector<std::string>& filters,
-                bool verbose);
+// `sigconform list`: prints "id  title" for each case the selection keeps, sorted; with
+// `verbose`, also its rules and tags. Catalog errors are printed and give kExitUsage.
+int ListCommand(const std::string& cases_dir, const CaseSelection& selection, bool verbose);
 
 // Adds `list` and its options to the command line.
 CommandAction AddListCommand(CLI::App* app);

@@ -32,7 +32,16 @@ bool EndsWith(const std::string& s, const std::string& tail) {
 
 int ReproCommand(const ReproOptions& options) {
   std::vector<Case> cases;
-  if (!LoadSelected(options.cases_dir, {options.case_id}, &cases)) return kExitUsage;
+  // The id as a glob that matches it alone (glob.h: a backslash takes the next character
+  // literally).
+  CaseSelection only;
+  std::string glob;
+  for (char ch : options.case_id) {
+    if (ch == '*' || ch == '?' || ch == '[' || ch == '\\' || ch == '!') glob += '\\';
+    glob += ch;
+  }
+  only.globs.push_back(glob);
+  if (!LoadSelected(options.cases_dir, only, &cases)) return kExitUsage;
   const Case* kase = nullptr;
   for (const Case& c : cases) {
     if (c.id == options.case_id) kase = &c;

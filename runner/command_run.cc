@@ -1,23 +1,26 @@
 #include "command_run.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <sys/resource.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
-#include <memory>
 #include <map>
+#include <memory>
+#include <sstream>
 
 #include <CLI/CLI.hpp>
 
 #include "catalog.h"
+#include "bounded_file.h"
+#include "bounded_json.h"
 #include "command_common.h"
 #include "console.h"
 #include "describe.h"
@@ -30,10 +33,15 @@
 #include "launch.h"
 #include "plan.h"
 #include "report.h"
+#include "report_read.h"
 #include "result.h"
-#include "module_surface.h"
 #include "rules.h"
+#include "run_console.h"
+#include "run_metadata.h"
 #include "schedule.h"
+#include "signal_names.h"
+#include "status_table.h"
+#include "step_text.h"
 #include "supervisor.h"
 #include "text.h"
 
@@ -42,84 +50,6 @@ namespace {
 
 bool UsesOperation(const Case& c, const char* operation) {
   return std::find(c.operations.begin(), c.operations.end(), operation) != c.operations.end();
-}
-
-int Cores() {
-  long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  return cores > 0 ? static_cast<int>(cores) : 1;
-}
-
-int DefaultJobs() {
-  // Most cases spend their time waiting on timers and signals, not on the CPU, so twice the
-  // cores keeps the machine busy; the cases that burn CPU on purpose are held to one per core
-  // by the supervisor (cpu_slots), so their timing windows hold.
-  return 2 * Cores();
-}
-
-// One (case, implementation) pair the plan decided to run, and where its result goes.
-struct Planned {
-  size_t result_index;
-  const Case* kase;
-  bool emulated;  // judged under the platform model for emulated signals (emulation.h)
-};
-
-// The availability of each rule the case cites (spec/rules/README.md), for the platform model.
-std::vector<std::string> AvailabilitiesOf(const RuleIndex& rules, const Case& c) {
-  std::vector<std::string> out;
-  for (const std::string& id : c.rules) {
-    if (const Rule* rule = FindRule(rules, id)) out.push_back(rule->availability);
-  }
-  return out;
-}
-
-// Evaluates a pair's record and keeps what the plan knew about it.
-Result Judge(const Planned& p, const RunRecord& record, const Result& planned) {
-  Result judged = Evaluate(*p.kase, record);
-  judged.implementation = planned.implementation;
-  judged.reproduce = planned.reproduce;
-  judged.rules = planned.rules;
-  judged.tiers = planned.tiers;
-  if (p.emulated && EmulatedStatus(judged.status) != judged.status) {
-    judged.status = EmulatedStatus(judged.status);
-    if (!judged.message.empty()) judged.message = "under emulation: " + judged.message;
-  }
-  return judged;
-}
-
-// One line per unexpected result. Every part may hold bytes a driver wrote: TerminalText
-// makes them inert (no escape sequence reaches the terminal) and keeps the line one line.
-void PrintResultLine(const Result& r) {
-  std::string status = StatusName(r.status);
-  for (char& c : status) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
-  // The message already names the step where it went wrong.
-  std::string line = status + "  " + TerminalText(r.implementation) + "  " + TerminalText(r.case_id);
-  if (!r.message.empty()) line += ": " + TerminalText(r.message);
-  line += "\n";
-  if (!r.reproduce.empty()) line += "    reproduce: " + TerminalText(r.reproduce) + "\n";
-  PrintOut(line);
-}
-
-void PrintSummary(const std::vector<Implementation>& impls, const std::vector<Result>& results,
-                  double seconds) {
-  std::string out = "\n";
-  for (const Implementation& impl : impls) {
-    std::map<Status, int> counts;
-    int total = 0;
-    for (const Result& r : results) {
-      if (r.implementation != impl.name) continue;
-      counts[r.status]++;
-      total++;
-    }
-    out += TerminalText(impl.name) + ": " + std::to_string(total) + " cases";
-    for (Status s : kAllStatuses) {
-      if (counts[s] > 0) out += ", " + std::to_string(counts[s]) + " " + StatusName(s);
-    }
-    out += "\n";
-  }
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.1f", seconds);
-  out += std::string("finished in ") + buf + " s\n";
-  PrintOut(out);
 }
 
 // Checks, before anything runs, that the reports can be written: the output directory (made
@@ -160,50 +90,153 @@ bool CheckReportDestinations(const RunOptions& options) {
   return true;
 }
 
-bool WriteReports(const RunOptions& options, const RunInfo& info,
-                  const std::vector<Result>& results) {
-  bool ok = true;
-  std::string error;
-  auto write = [&](const std::string& path, const std::string& content) {
-    if (!WriteFileAtomically(path, content, &error)) {
-      PrintErr("sigconform: cannot write " + TerminalText(path) + ": " + error + "\n");
-      ok = false;
-    } else {
-      PrintOut("wrote " + TerminalText(path) + "\n");
-    }
-  };
-  std::string json = ReportJsonText(info, results);
-  if (!options.json_path.empty()) write(options.json_path, json);
-  if (!options.out_dir.empty()) {
-    write(options.out_dir + "/report.json", json);
-    write(options.out_dir + "/junit.xml", ReportJunit(info, results));
-    write(options.out_dir + "/summary.md", ReportMarkdown(info, results));
-    write(options.out_dir + "/matrix.html", ReportHtml(info, results));
+int Cores() {
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  return cores > 0 ? static_cast<int>(cores) : 1;
+}
+
+int DefaultJobs() {
+  // Most cases spend their time waiting on timers and signals, not on the CPU, so twice the
+  // cores keeps the machine busy; the cases that burn CPU on purpose are held to one per core
+  // by the supervisor (cpu_slots), so their timing windows hold.
+  return 2 * Cores();
+}
+
+// One (case, implementation) pair the plan decided to run, and where its result goes.
+struct Planned {
+  size_t result_index;
+  size_t impl_index;
+  const Case* kase;
+  bool emulated;                 // judged under the platform model for emulated signals (emulation.h)
+  std::vector<Status> verdicts;  // one per finished run (--repeat)
+  size_t runs_finished = 0;
+  bool reported = false;
+};
+
+// The results the run produces, before and after the expectation files: the raw ones are
+// kept so that --update-expectations can judge them again against the rewritten file.
+struct Outcome {
+  std::vector<Result> raw;
+  std::vector<Result> results;
+};
+
+// The availability of each rule the case cites (spec/rules/README.md), for the platform model.
+std::vector<std::string> AvailabilitiesOf(const RuleIndex& rules, const Case& c) {
+  std::vector<std::string> out;
+  for (const std::string& id : c.rules) {
+    if (const Rule* rule = FindRule(rules, id)) out.push_back(rule->availability);
   }
-  return ok;
+  return out;
+}
+
+// The verdict on one finished run of a pair, under the platform model when the pair is emulated.
+Result JudgeOneRun(const Planned& p, const RunRecord& record) {
+  Result judged = Evaluate(*p.kase, record);
+  if (p.emulated && EmulatedStatus(judged.status) != judged.status) {
+    judged.status = EmulatedStatus(judged.status);
+    if (!judged.message.empty()) judged.message = "under emulation: " + judged.message;
+  }
+  return judged;
+}
+
+// Loads every expectation file (and the one --update-expectations rewrites, when it exists)
+// and checks them against the catalog and the implementations. False after printing the
+// problems.
+bool LoadAllExpectations(const RunOptions& options, const std::set<std::string>& catalog_ids,
+                         const std::vector<Implementation>& impls, Expectations* out) {
+  std::vector<std::string> files = options.expectation_files;
+  if (!options.update_expectations.empty() && access(options.update_expectations.c_str(), F_OK) == 0) {
+    bool listed = false;
+    for (const std::string& f : files) listed = listed || f == options.update_expectations;
+    if (!listed) files.push_back(options.update_expectations);
+  }
+  std::vector<CatalogError> errors;
+  for (const std::string& file : files) {
+    std::vector<CatalogError> more = LoadExpectations(file, out);
+    errors.insert(errors.end(), more.begin(), more.end());
+  }
+  if (errors.empty()) {
+    std::set<std::string> names;
+    for (const std::string& n : RegisteredNames()) names.insert(n);
+    for (const Implementation& impl : impls) names.insert(impl.name);
+    errors = CheckExpectations(*out, catalog_ids, names);
+  }
+  for (const CatalogError& e : errors) std::cerr << "sigconform: " << FormatCatalogError(e) << "\n";
+  return errors.empty();
+}
+
+// Rewrites the --update-expectations file from the raw results and judges them again by it.
+bool UpdateExpectationFile(const RunOptions& options, const std::vector<Expectations>& others,
+                           const std::vector<const Description*>& descriptions,
+                           const std::vector<size_t>& impl_of_result, Outcome* outcome,
+                           Console* console) {
+  const std::string& path = options.update_expectations;
+  nlohmann::json existing;
+  if (access(path.c_str(), F_OK) == 0) {
+    std::string text, error;
+    JsonError json_error;
+    if (!ReadFileBounded(path, kExpectationFileBounds.max_bytes, &text, &error)) {
+      PrintErr("sigconform: " + TerminalText(path) + ": " + error + "\n");
+      return false;
+    }
+    if (!ParseBoundedJson(text, kExpectationFileBounds, &existing, &json_error)) {
+      PrintErr("sigconform: " + TerminalText(path) + ": " + json_error.json_path + ": " + json_error.message + "\n");
+      return false;
+    }
+  }
+  const nlohmann::json updated = UpdatedExpectations(existing, outcome->results);
+  std::string error;
+  if (!WriteFileAtomically(path, updated.dump(2) + "\n", &error)) {
+    std::cerr << "sigconform: cannot write " << path << ": " << error << "\n";
+    return false;
+  }
+  console->Line("updated " + path);
+  // Judge again: the other files first, as on the command line, then the rewritten one.
+  Expectations all;
+  for (const Expectations& e : others) all.entries.insert(all.entries.end(), e.entries.begin(), e.entries.end());
+  std::vector<CatalogError> problems = ParseExpectations(updated, path, &all);
+  for (const CatalogError& e : problems) std::cerr << "sigconform: " << FormatCatalogError(e) << "\n";
+  outcome->results = outcome->raw;
+  for (size_t i = 0; i < outcome->results.size(); ++i) {
+    ApplyExpectations(all, descriptions[impl_of_result[i]], &outcome->results[i]);
+  }
+  return problems.empty();
 }
 
 }  // namespace
 
 int RunCommand(const RunOptions& options) {
-  auto started = std::chrono::steady_clock::now();
+  const auto started = std::chrono::steady_clock::now();
   if (!CheckReportDestinations(options)) return kExitUsage;
   RunInfo info;
+  info.runner_version = RunnerVersion();
+  info.runner_commit = RunnerCommit();
   info.started_at = NowIso8601();
   info.command_line = options.command_line;
   info.cases_dir = options.cases_dir;
   info.jobs = options.jobs > 0 ? options.jobs : DefaultJobs();
-  info.base_env = BaseEnvironment();
-  struct utsname host{};
-  if (uname(&host) == 0) {
-    info.host_kernel = host.release;
-    info.host_machine = host.machine;
+  info.repeat = options.repeat < 1 ? 1 : options.repeat;
+  info.filters = options.selection.globs;
+  info.tags = options.selection.tags;
+  info.keywords = options.selection.keywords;
+  if (options.selection.shard) {
+    info.shard_index = options.selection.shard->index;
+    info.shard_count = options.selection.shard->count;
   }
+  info.base_env = BaseEnvironment();
+  const HostFacts host = CurrentHost();
+  info.host_name = host.name;
+  info.host_os = host.os;
+  info.host_kernel = host.kernel;
+  info.host_machine = host.machine;
 
+  // Bad input stops everything before anything runs: the catalog, the implementations, the
+  // expectation files.
   std::vector<Case> cases;
-  if (!LoadSelected(options.cases_dir, options.filters, &cases)) return kExitUsage;
+  std::set<std::string> catalog_ids;
+  if (!LoadSelected(options.cases_dir, options.selection, &cases, &catalog_ids)) return kExitUsage;
   if (cases.empty()) {
-    PrintErr("sigconform: no case matches the filters\n");
+    std::cerr << "sigconform: no case matches the selection\n";
     return kExitUsage;
   }
   // A case that cites a rule that does not exist or was withdrawn, calls a name the module
@@ -213,31 +246,64 @@ int RunCommand(const RunOptions& options) {
   if (!LoadSpecAndCheck(options.rules_dir, options.surface_path, cases, &rules, nullptr)) {
     return kExitUsage;
   }
-  Expectations expectations;
-  for (const std::string& file : options.expectation_files) {
-    std::vector<CatalogError> errors = LoadExpectations(file, &expectations);
-    for (const CatalogError& e : errors) {
-      PrintErr("sigconform: " + TerminalText(FormatCatalogError(e)) + "\n");
-    }
-    if (!errors.empty()) return kExitUsage;
+  for (const Rule& rule : rules.rules) {
+    info.rules[rule.id] = RuleText{rule.text, TierName(rule.tier), rule.section};
   }
+  {
+    // Only the rules the selected cases cite travel with the report.
+    std::set<std::string> cited;
+    for (const Case& c : cases) cited.insert(c.rules.begin(), c.rules.end());
+    for (auto it = info.rules.begin(); it != info.rules.end();) {
+      it = cited.count(it->first) ? std::next(it) : info.rules.erase(it);
+    }
+  }
+  info.catalog_digest = DigestFiles(options.cases_dir, ".json", &info.catalog_cases);
+  if (!options.rules_dir.empty()) info.rules_digest = DigestFiles(options.rules_dir, ".md");
   std::vector<Implementation> impls;
   if (!ParseImplementations(options.impl_specs, &impls)) return kExitUsage;
+  Expectations expectations;
+  if (!LoadAllExpectations(options, catalog_ids, impls, &expectations)) return kExitUsage;
+  LoadedReport baseline;
+  if (!options.baseline.empty()) {
+    const std::vector<CatalogError> errors = ReadReportFile(options.baseline, &baseline);
+    for (const CatalogError& e : errors) std::cerr << "sigconform: " << ShowInert(FormatCatalogError(e)) << "\n";
+    if (!errors.empty()) return kExitUsage;
+  }
+  // The entries of the files other than the one being rewritten, for judging again after.
+  Expectations others;
+  for (const Expectation& e : expectations.entries) {
+    if (e.pinned.file != options.update_expectations) others.entries.push_back(e);
+  }
 
   bool interrupted = false;
-  std::vector<DescribeOutcome> described = DescribeAll(impls, &interrupted);
+  int interrupt_signal = 0;
+  std::vector<DescribeOutcome> described = DescribeAll(impls, &interrupted, &interrupt_signal);
+  std::vector<const Description*> descriptions;
+  bool implementation_failed = false;
+  for (size_t i = 0; i < impls.size(); i++) {
+    ImplementationInfo impl_info;
+    impl_info.name = impls[i].name;
+    impl_info.spec = options.impl_specs[i];
+    impl_info.describe = described[i].record;
+    impl_info.env = CaseEnvironment(BaseEnvironment(), ParentState{}, /*run=*/true);
+    info.implementations.push_back(std::move(impl_info));
+    descriptions.push_back(described[i].description ? &*described[i].description : nullptr);
+    implementation_failed = implementation_failed || !described[i].description;
+  }
 
   // Plan every pair. Results are laid out implementation by implementation, cases in id order;
-  // the pairs to run are interleaved case by case so that one slow implementation does not
-  // leave the other cores idle at the end.
-  std::vector<Result> results;
-  std::vector<std::vector<Planned>> per_impl(impls.size());
+  // the runs are interleaved case by case so that one slow implementation does not leave the
+  // other cores idle at the end.
+  Outcome outcome;
+  std::vector<size_t> impl_of_result;
+  std::vector<std::vector<size_t>> per_impl(impls.size());  // indices into `planned`
+  std::vector<Planned> planned;
   for (size_t i = 0; i < impls.size(); i++) {
-    info.implementations.emplace_back(impls[i].name, described[i].record);
     for (const Case& c : cases) {
       Result r;
       r.case_id = c.id;
       r.implementation = impls[i].name;
+      r.title = c.title;
       r.rules = c.rules;
       for (Tier t : TiersOf(rules, c)) r.tiers.push_back(TierName(t));
       r.reproduce = ShellQuote(options.runner_path) + " run --impl " +
@@ -245,13 +311,13 @@ int RunCommand(const RunOptions& options) {
                     ShellQuote(options.cases_dir) + " --filter " + ShellQuote(c.id);
       if (!described[i].description) {
         r.status = Status::kError;
-        r.message = CapText(SanitizeUtf8("the driver could not describe itself: " +
-                                         described[i].error),
+        r.message = CapText(SanitizeUtf8("the driver could not describe itself: " + described[i].error),
                             kMaxMessageBytes);
       } else {
         Applicability a = Plan(c, *described[i].description, AvailabilitiesOf(rules, c));
         if (a.kind == Applicability::kRun) {
-          per_impl[i].push_back({results.size(), &c, a.emulated});
+          per_impl[i].push_back(planned.size());
+          planned.push_back({outcome.raw.size(), i, &c, a.emulated, {}, 0, false});
         } else {
           r.status = a.kind == Applicability::kMissing       ? Status::kMissing
                      : a.kind == Applicability::kUnsupported ? Status::kUnsupported
@@ -259,7 +325,8 @@ int RunCommand(const RunOptions& options) {
           r.message = a.reason;
         }
       }
-      results.push_back(std::move(r));
+      outcome.raw.push_back(std::move(r));
+      impl_of_result.push_back(i);
     }
   }
   // One fork-server per implementation that offers one (ForkServer): the interpreter starts
@@ -283,95 +350,156 @@ int RunCommand(const RunOptions& options) {
                TerminalText(error) + "); its cases run by fork+exec\n");
     }
   }
-  std::vector<Planned> planned;
+  std::vector<size_t> spec_pair;  // spec index -> index into `planned`
   std::vector<LaunchSpec> specs;
   std::vector<double> estimates;  // EstimateCost's seconds, per spec
-  for (size_t k = 0;; k++) {
-    bool any = false;
-    for (size_t i = 0; i < impls.size(); i++) {
-      if (k >= per_impl[i].size()) continue;
-      any = true;
-      const Planned& p = per_impl[i][k];
-      LaunchSpec spec;
-      spec.argv = impls[i].argv;
-      spec.argv.push_back("run");
-      spec.env = CaseEnvironment(BaseEnvironment(), p.kase->parent, /*run=*/true);
-      spec.parent = p.kase->parent;
-      spec.program = DriverProgram(*p.kase).dump();
-      spec.timeout_seconds = p.kase->timeout;
-      spec.limits = p.kase->limits;
-      // A case that asks the runner for a signal checks who sent it (si_uid is the sender's
-      // real user): there the driver shares the runner's user, as a child shares its parent's.
-      spec.unprivileged = described[i].unprivileged && !UsesOperation(*p.kase, "parent_kill");
-      if (servers[i] && FitsForkServer(p.kase->parent)) spec.fork_server = servers[i].get();
-      CaseCost cost = EstimateCost(*p.kase);
-      spec.cpu_bound = cost.cpu_bound;
-      estimates.push_back(cost.seconds);
-      planned.push_back(p);
-      specs.push_back(std::move(spec));
+  for (int rep = 0; rep < info.repeat; ++rep) {
+    for (size_t k = 0;; k++) {
+      bool any = false;
+      for (size_t i = 0; i < impls.size(); i++) {
+        if (k >= per_impl[i].size()) continue;
+        any = true;
+        const Planned& p = planned[per_impl[i][k]];
+        LaunchSpec spec;
+        spec.argv = impls[i].argv;
+        spec.argv.push_back("run");
+        spec.env = CaseEnvironment(BaseEnvironment(), p.kase->parent, /*run=*/true);
+        spec.parent = p.kase->parent;
+        spec.program = DriverProgram(*p.kase).dump();
+        spec.timeout_seconds = p.kase->timeout;
+        spec.limits = p.kase->limits;
+        // A case that asks the runner for a signal checks who sent it (si_uid is the sender's
+        // real user): there the driver shares the runner's user, as a child shares its parent's.
+        spec.unprivileged = described[i].unprivileged && !UsesOperation(*p.kase, "parent_kill");
+        if (servers[i] && FitsForkServer(p.kase->parent)) spec.fork_server = servers[i].get();
+        CaseCost cost = EstimateCost(*p.kase);
+        spec.cpu_bound = cost.cpu_bound;
+        estimates.push_back(cost.seconds);
+        spec_pair.push_back(per_impl[i][k]);
+        specs.push_back(std::move(spec));
+      }
+      if (!any) break;
     }
-    if (!any) break;
   }
   // The long waits start first (schedule.h); the interleaving above orders equal estimates.
   {
     std::vector<size_t> order = LongestFirst(estimates);
-    std::vector<Planned> ordered_planned;
+    std::vector<size_t> ordered_pairs;
     std::vector<LaunchSpec> ordered_specs;
-    ordered_planned.reserve(order.size());
+    ordered_pairs.reserve(order.size());
     ordered_specs.reserve(order.size());
     for (size_t index : order) {
-      ordered_planned.push_back(planned[index]);
+      ordered_pairs.push_back(spec_pair[index]);
       ordered_specs.push_back(std::move(specs[index]));
     }
-    planned = std::move(ordered_planned);
+    spec_pair = std::move(ordered_pairs);
     specs = std::move(ordered_specs);
   }
+  outcome.results = outcome.raw;
 
-  // Results that are known before anything runs (describe errors, missing) are shown first.
-  std::vector<bool> will_run(results.size(), false);
-  for (const Planned& p : planned) will_run[p.result_index] = true;
+  Console console(std::cout, StyleForStdout(options.quiet), outcome.raw.size());
   // A driver that cannot describe itself errs every case: one line says so, not one per case.
   for (size_t i = 0; i < impls.size(); i++) {
     if (!described[i].description) {
-      PrintOut("ERROR  " + TerminalText(impls[i].name) + ": the driver could not describe itself: " +
-               TerminalText(described[i].error) + " (" + std::to_string(cases.size()) +
-               " cases errored)\n");
+      console.Line("ERROR  " + ShowInert(impls[i].name) + ": the driver could not describe itself: " +
+                   ShowInert(described[i].error) + " (" + std::to_string(cases.size()) +
+                   " cases errored)");
     }
   }
-  for (size_t i = 0; i < results.size(); i++) {
-    bool described_ok = described[i / cases.size()].description.has_value();  // impl-major
-    if (!options.quiet && !will_run[i] && described_ok && IsUnexpected(results[i].status)) {
-      PrintResultLine(results[i]);
-    }
+  std::vector<bool> will_run(outcome.raw.size(), false);
+  for (const Planned& p : planned) will_run[p.result_index] = true;
+  for (size_t i = 0; i < outcome.raw.size(); i++) {
+    if (will_run[i]) continue;
+    ApplyExpectations(expectations, descriptions[impl_of_result[i]], &outcome.results[i]);
+    if (descriptions[impl_of_result[i]] != nullptr) console.Known(outcome.results[i]);
   }
-  // Interrupted while describing: nothing more starts, and every pair is reported as such.
-  if (interrupted) {
-    specs.clear();
-    for (const Planned& p : planned) {
-      results[p.result_index].status = Status::kError;
-      results[p.result_index].message = "the runner was interrupted before this case ran";
-    }
-    planned.clear();
-  }
+
+  // The verdict of one finished run of a pair; the pair's result once its last run is in.
+  std::vector<Result> first_run(planned.size());
   Supervisor supervisor(static_cast<size_t>(info.jobs));
   supervisor.set_cpu_slots(static_cast<size_t>(Cores()));
   // A record is judged as soon as its driver ends; holding every record until the end of the
   // run would make the runner's memory grow with the catalog.
   supervisor.set_release_records(true);
-  supervisor.set_progress([&](size_t index, const RunRecord& record) {
-    Result& r = results[planned[index].result_index];
-    r = Judge(planned[index], record, r);
-    ApplyExpectations(expectations, &r);
-    if (!options.quiet && IsUnexpected(r.status)) PrintResultLine(r);
+  const auto finish_pair = [&](Planned& p) {
+    Result& raw = outcome.raw[p.result_index];
+    Result judged = std::move(first_run[&p - planned.data()]);
+    judged.implementation = raw.implementation;
+    judged.title = raw.title;
+    judged.reproduce = raw.reproduce;
+    judged.rules = raw.rules;
+    judged.tiers = raw.tiers;
+    if (info.repeat > 1) {
+      Status folded;
+      judged.repetition = ClassifyRepeats(p.verdicts, &folded);
+      if (folded != judged.status) {
+        judged.message = "--repeat " + std::to_string(info.repeat) + " gave different verdicts; the first: " +
+                         std::string(StatusName(judged.status)) +
+                         (judged.message.empty() ? "" : ", " + judged.message);
+        judged.status = folded;
+      }
+    }
+    if (!judged.step.empty()) {
+      if (const nlohmann::json* step = StepAtPath(p.kase->steps, judged.step)) {
+        judged.step_text = StepText(*step);
+      }
+    }
+    raw = judged;
+    Result& shown = outcome.results[p.result_index];
+    shown = judged;
+    ApplyExpectations(expectations, descriptions[p.impl_index], &shown);
+    p.reported = true;
+    console.Finished(&p - planned.data(), shown);
+    if (options.exit_first && IsUnexpected(shown.status)) supervisor.StopStarting();
+  };
+  supervisor.set_started([&](size_t index) {
+    const Planned& p = planned[spec_pair[index]];
+    console.Started(spec_pair[index], p.kase->id + " on " + impls[p.impl_index].name);
   });
+  supervisor.set_progress([&](size_t index, const RunRecord& record) {
+    // A run the interruption ended has no verdict: its pair is reported as not-run below.
+    if (record.interrupted) return;
+    Planned& p = planned[spec_pair[index]];
+    Result judged = JudgeOneRun(p, record);
+    p.verdicts.push_back(judged.status);
+    if (p.runs_finished++ == 0) {
+      first_run[spec_pair[index]] = std::move(judged);
+    } else if (first_run[spec_pair[index]].status == Status::kPass && judged.status != Status::kPass) {
+      first_run[spec_pair[index]] = std::move(judged);  // show a failing run, not the pass
+    }
+    if (p.runs_finished == static_cast<size_t>(info.repeat)) finish_pair(p);
+  });
+  if (interrupted) specs.clear();  // interrupted while describing: nothing more starts
   std::vector<RunRecord> records = supervisor.Run(specs);
-  // Pairs that never finished (the runner was interrupted) have had no progress call.
-  for (size_t index = 0; index < records.size(); index++) {
-    if (!records[index].interrupted) continue;
-    Result& r = results[planned[index].result_index];
-    r = Judge(planned[index], records[index], r);
+  if (supervisor.interrupted()) {
+    interrupted = true;
+    interrupt_signal = supervisor.interrupt_signal();
   }
 
+  // Pairs that did not finish every run: interrupted, or never started after -x.
+  for (Planned& p : planned) {
+    if (p.reported) continue;
+    Result& r = outcome.results[p.result_index];
+    r.status = Status::kNotRun;
+    if (p.runs_finished > 0) {
+      r.message = "finished " + std::to_string(p.runs_finished) + " of " +
+                  std::to_string(info.repeat) + " runs before the run stopped";
+    } else {
+      r.message = interrupted ? "the runner was interrupted before this case finished"
+                              : "-x stopped the run before this case started";
+    }
+    outcome.raw[p.result_index] = r;
+  }
+
+  bool expectations_ok = true;
+  if (!options.update_expectations.empty()) {
+    std::vector<Expectations> other_files = {others};
+    expectations_ok = UpdateExpectationFile(options, other_files, descriptions, impl_of_result,
+                                            &outcome, &console);
+  }
+
+  info.ended_at = NowIso8601();
+  info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   info.containment = supervisor.containment();
   if (!info.containment.is_null()) {
     nlohmann::json as_root = nlohmann::json::object();
@@ -380,36 +508,50 @@ int RunCommand(const RunOptions& options) {
     }
     if (!as_root.empty()) info.containment["implementations_as_runner_user"] = as_root;
   }
-  info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   // Measured before the reports are built: building them adds a little (their text), which the
   // measurement of issue 12's bound (under 100 MB under every flood) leaves to GNU time.
   struct rusage self {};
   if (getrusage(RUSAGE_SELF, &self) == 0) info.runner_max_rss_kb = self.ru_maxrss;
-  PrintSummary(impls, results, info.seconds);
-  bool written = WriteReports(options, info, results);
+  info.interrupted = interrupted;
+  if (interrupted && interrupt_signal != 0) info.interrupted_by = SignalName(interrupt_signal);
+  std::vector<std::string> names;
+  for (const Implementation& impl : impls) names.push_back(impl.name);
+  console.Summary(names, outcome.results, info.seconds);
+  const Verdict verdict = JudgeRun(names, outcome.results, options.gates);
+  for (const std::string& problem : verdict.problems) console.Line("GATE  " + ShowInert(problem));
+  if (verdict.lifted > 0) {
+    console.Line(std::to_string(verdict.lifted) +
+                 " unexpected result(s) rest on settled rules alone; --documented-only keeps them "
+                 "from failing the run");
+  }
+  const bool written = WriteReportSet(options.out_dir, options.json_path, info, outcome.results,
+                                      [&](const std::string& line) { console.Line(line); },
+                                      options.baseline.empty() ? nullptr : &baseline.results);
   if (StdoutLost()) {
     PrintErr("sigconform: standard output was closed by its reader; printing stopped there, "
              "the run went on and its reports are complete\n");
   }
-  if (interrupted || supervisor.interrupted()) {
-    PrintErr("sigconform: interrupted; the reports hold what finished\n");
-    return kExitInterrupted;
+  if (interrupted) {
+    std::cerr << "sigconform: interrupted; the reports hold what finished\n";
+    return ExitForSignal(interrupt_signal != 0 ? interrupt_signal : SIGINT);
   }
-  if (!written) return kExitUsage;
-  for (const Result& r : results) {
-    if (IsUnexpected(r.status)) return kExitFailures;
+  if (implementation_failed) {
+    std::cerr << "sigconform: an implementation could not start (see above); its cases are errors\n";
+    return kExitUsage;
   }
-  return kExitOk;
+  if (!written || !expectations_ok) return kExitUsage;
+  return verdict.ok ? kExitOk : kExitFailures;
 }
 
 CommandAction AddRunCommand(CLI::App* app, const Invocation* invocation) {
   auto run = std::make_shared<RunOptions>();
+  auto shard = std::make_shared<std::string>();
   CLI::App* cmd = app->add_subcommand("run", "run the catalog against implementations");
   cmd->add_option("--impl", run->impl_specs,
                   "implementation: reference, cpython, pypy, pyodide, py3.X (a CPython under "
                   "$(pyenv root)/versions; `sigconform impls` lists them) or NAME=COMMAND "
                   "(repeatable; default: reference and cpython)");
-  cmd->add_option("--cases", run->cases_dir, "catalog directory (default: the source tree's cases/)");
+  cmd->add_option("--cases", run->cases_dir, "catalog directory (default: the installed or source tree's cases/)");
   cmd->add_option("--rules", run->rules_dir,
                   "rules directory (default: the source tree's spec/rules/); a case citing an "
                   "unknown or withdrawn rule stops the run before it starts");
@@ -417,22 +559,59 @@ CommandAction AddRunCommand(CLI::App* app, const Invocation* invocation) {
                   "the module's surface (default: the source tree's spec/module-surface.json); "
                   "a case calling a name it lacks, or claiming a version or platform where "
                   "what it uses does not exist, stops the run before it starts");
-  cmd->add_option("--filter", run->filters, "glob over case ids, e.g. 'masks/*' (repeatable)");
+  AddSelectionOptions(cmd, &run->selection, shard.get());
   cmd->add_option("-j,--jobs", run->jobs, "drivers at once (default: twice the cores)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--repeat", run->repeat,
+                  "run every pair N times: a pair whose verdicts differ is flaky; each result "
+                  "says whether its case was stable (passed every time), broken (failed the "
+                  "same way every time) or flaky")
+      ->check(CLI::Range(1, 1000));
+  cmd->add_flag("-x,--exitfirst", run->exit_first,
+                "start no new case after the first unexpected result (the running ones "
+                "finish; the rest are not-run)");
   cmd->add_option("--json", run->json_path, "write the JSON report to this file");
   cmd->add_option("--out", run->out_dir,
                   "write report.json, junit.xml, summary.md and matrix.html into this directory "
                   "(default, when neither --json nor --out is given: reports/latest)");
+  cmd->add_option("--baseline", run->baseline,
+                  "an earlier JSON report: the dashboard lists and marks what changed since")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--expectations", run->expectation_files,
-                  "expectation file of known failures (repeatable)");
+                  "expectation file pinning known failures (repeatable; README, \"Expectation "
+                  "files\")");
+  cmd->add_option("--update-expectations", run->update_expectations,
+                  "rewrite this expectation file from the run: pin every result that counts "
+                  "against it, drop the entries of cases that now pass");
+  cmd->add_option("--min-judged", run->gates.min_judged_percent,
+                  "fail the run when an implementation judged less than this percentage of its "
+                  "applicable cases (unsupported, error and not-run are not judged; default 50)")
+      ->check(CLI::Range(0.0, 100.0));
+  cmd->add_flag("--documented-only", run->gates.documented_only,
+                "gate on the documented tier alone: a fail, crash, timeout or flaky result "
+                "whose case rests only on rules settled from CPython's behaviour is reported "
+                "but does not fail the run");
   cmd->add_flag("-q,--quiet", run->quiet, "print only the summary");
   cmd->add_option("--isolation", run->isolation,
                   "how drivers start: auto (a fork-server for the cases that need no parent "
                   "state, where the driver offers one), fork-exec (always), fork-server "
                   "(as auto; a driver without one is an error)")
       ->check(CLI::IsMember({"auto", "fork-exec", "fork-server"}));
-  return [run, invocation] {
+  cmd->footer(
+      "Exit status: 0 every result as expected; 1 a result counts against the run or a gate "
+      "failed; 2 bad input (usage, catalog, expectation file: nothing ran) or an "
+      "implementation whose driver could not start; 128+N interrupted by signal N (130 for "
+      "SIGINT, 143 for SIGTERM), reports written, unfinished cases not-run.\n\nStatuses:\n" +
+      StatusTableMarkdown());
+  return [run, shard, invocation] {
+    if (!shard->empty()) {
+      std::string error;
+      run->selection.shard = ParseShard(*shard, &error);
+      if (!run->selection.shard) {
+        std::cerr << "sigconform: " << error << "\n";
+        return kExitUsage;
+      }
+    }
     if (run->impl_specs.empty()) run->impl_specs = {"reference", "cpython"};
     if (run->cases_dir.empty()) run->cases_dir = DefaultCasesDir();
     if (run->rules_dir.empty()) run->rules_dir = DefaultRulesDir();

@@ -43,7 +43,7 @@ DescribeOutcome Judge(const RunRecord& run) {
 }  // namespace
 
 std::vector<DescribeOutcome> DescribeAll(const std::vector<Implementation>& impls,
-                                         bool* interrupted) {
+                                         bool* interrupted, int* interrupt_signal) {
   std::vector<LaunchSpec> specs;
   for (const Implementation& impl : impls) {
     LaunchSpec spec;
@@ -56,6 +56,7 @@ std::vector<DescribeOutcome> DescribeAll(const std::vector<Implementation>& impl
   Supervisor supervisor(specs.size());
   std::vector<RunRecord> records = supervisor.Run(specs);
   if (interrupted != nullptr) *interrupted = supervisor.interrupted();
+  if (interrupt_signal != nullptr) *interrupt_signal = supervisor.interrupt_signal();
   std::vector<DescribeOutcome> outcomes;
   for (const RunRecord& run : records) outcomes.push_back(Judge(run));
   if (supervisor.interrupted()) return outcomes;
@@ -73,6 +74,7 @@ std::vector<DescribeOutcome> DescribeAll(const std::vector<Implementation>& impl
   Supervisor retry(again.size());
   std::vector<RunRecord> retried = retry.Run(again);
   if (interrupted != nullptr) *interrupted = retry.interrupted();
+  if (interrupt_signal != nullptr && retry.interrupted()) *interrupt_signal = retry.interrupt_signal();
   for (size_t k = 0; k < which.size(); ++k) {
     DescribeOutcome second = Judge(retried[k]);
     second.unprivileged = false;

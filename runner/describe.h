@@ -33,9 +33,11 @@ struct DescribeOutcome {
 // cases will run); one that fails so (its interpreter or script is not readable by others) is
 // described again as root, and its cases run as root, with `unprivileged_note` saying why;
 // one that fails both ways fails with what it said as root.
-// *interrupted (when not null) tells whether the runner was interrupted meanwhile.
+// *interrupted (when not null) tells whether the runner was interrupted meanwhile, and
+// *interrupt_signal (when not null) by which signal (0 when it was not).
 std::vector<DescribeOutcome> DescribeAll(const std::vector<Implementation>& impls,
-                                         bool* interrupted = nullptr);
+                                         bool* interrupted = nullptr,
+                                         int* interrupt_signal = nullptr);
 
 }  // namespace sigconform
 

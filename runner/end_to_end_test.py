@@ -216,12 +216,14 @@ def test_misbehaving_driver_still_gets_its_reports(tmp_path, fault, status):
     assert took < 60  # a hang ends at the timeout, not never
 
 
-def test_driver_that_cannot_describe_itself_errs_every_case(tmp_path):
+def test_driver_that_cannot_describe_itself_errs_every_case_and_exits_2(tmp_path):
+    # A driver that cannot start is a configuration error (2), not a regression (1); the
+    # other implementations still run and the reports are written.
     catalog = small_catalog(tmp_path, ["sigpipe/ignored-at-startup", "masks/empty-block-reads-mask"])
     report = tmp_path / "r.json"
     proc = sigconform("run", "--impl", "mute=" + os.path.join(E2E, "cannot-describe"),
                       "--cases", catalog, "--json", str(report))
-    assert proc.returncode == 1
+    assert proc.returncode == 2
     _, results = results_by_key(str(report))
     assert [r["status"] for r in results.values()] == ["error", "error"]
     assert "no such thing as describe here" in next(iter(results.values()))["message"]
@@ -314,8 +316,10 @@ def test_interrupted_runner_writes_its_reports(tmp_path):
     stdout, stderr = proc.communicate(timeout=30)
     assert proc.returncode == 130, stdout + stderr
     report, results = results_by_key(str(out / "report.json"))
-    assert {r["status"] for r in results.values()} == {"error"}
+    assert {r["status"] for r in results.values()} == {"not-run"}
     assert all("interrupt" in r["message"] for r in results.values())
+    assert report["run"]["interrupted"] is True
+    assert report["run"]["interrupted_by"] == "SIGINT"
 
 
 def test_list_and_describe():

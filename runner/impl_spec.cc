@@ -11,11 +11,14 @@
 #include <map>
 #include <utility>
 
+#include "data_paths.h"
+
 namespace sigconform {
 namespace {
 
 // A root directory: the environment variable when set and not empty, else the value the build
-// compiled in. The variables let an installed or relocated runner find its drivers.
+// compiled in. Only the Pyodide driver, which runs from a source tree (its npm packages are not
+// installed), still uses them; the others go through data_paths.h.
 std::string Root(const char* variable, const char* compiled_in) {
   const char* value = std::getenv(variable);
   if (value != nullptr && value[0] != '\0') return value;
@@ -29,8 +32,9 @@ bool IsExecutableFile(const std::string& path);
 
 std::optional<std::vector<std::string>> RegisteredArgv(const std::string& name) {
   using Argv = std::vector<std::string>;
-  const std::string python_driver = SourceRoot() + "/adapters/python/driver.py";
-  if (name == "reference") return Argv{BuildRoot() + "/reference-impl/driver/sigref-driver"};
+  // data_paths.h: beside an installed runner, else in the trees it was built from.
+  const std::string python_driver = DataDir() + "/adapters/python/driver.py";
+  if (name == "reference") return Argv{ReferenceDriverPath()};
   if (name == "cpython") return Argv{"/usr/bin/python3", python_driver};
   if (name == "pypy") return Argv{"pypy3", python_driver};
   for (const PyenvInterpreter& found : PyenvInterpreters()) {

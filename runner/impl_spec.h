@@ -38,13 +38,14 @@ std::string PyenvRoot();
 std::vector<PyenvInterpreter> PyenvInterpreters();
 
 // The names ParseImplSpec knows by themselves, in a fixed order:
-//   reference  <build root>/reference-impl/driver/sigref-driver
-//   cpython    /usr/bin/python3 <source root>/adapters/python/driver.py
-//   pypy       pypy3 <source root>/adapters/python/driver.py
+//   reference  ReferenceDriverPath()
+//   cpython    /usr/bin/python3 <DataDir()>/adapters/python/driver.py
+//   pypy       pypy3 <DataDir()>/adapters/python/driver.py
 //   pyodide    node <source root>/adapters/pyodide/driver.cjs --cache <build root>/adapters/pyodide/cache
-//   py3.6 ...  each of PyenvInterpreters(), with <source root>/adapters/python/driver.py
-// The roots are the compile-time SIGCONFORM_SOURCE_ROOT / SIGCONFORM_BUILD_ROOT, each
-// overridden by the environment variable of the same name when that is set and not empty.
+//   py3.6 ...  each of PyenvInterpreters(), with <DataDir()>/adapters/python/driver.py
+// (data_paths.h: beside an installed runner, else the source and build trees it was built
+// from; SIGCONFORM_SOURCE_ROOT and SIGCONFORM_BUILD_ROOT override. Pyodide runs from a
+// source tree only: its npm packages are not installed.)
 std::vector<std::string> RegisteredNames();
 
 // Splits `command` into words like a POSIX shell, without any expansion: blanks (space, tab,

@@ -12,12 +12,16 @@
 #include "command_common.h"
 #include "command_coverage.h"
 #include "command_describe.h"
+#include "command_diff.h"
 #include "command_impls.h"
 #include "command_explore.h"
 #include "command_list.h"
+#include "command_merge.h"
+#include "command_report.h"
 #include "command_repro.h"
 #include "command_run.h"
 #include "console.h"
+#include "run_metadata.h"
 
 namespace {
 
@@ -37,6 +41,9 @@ int main(int argc, char** argv) {
   IgnoreSigpipe();
   CLI::App app{"sigconform: conformance of Python signal-module semantics"};
   app.require_subcommand(1);
+  const std::string commit = RunnerCommit();
+  app.set_version_flag("--version",
+                       "sigconform " + RunnerVersion() + (commit.empty() ? "" : " (" + commit + ")"));
 
   Invocation invocation;
   std::vector<std::pair<CLI::App*, CommandAction>> commands;
@@ -50,12 +57,17 @@ int main(int argc, char** argv) {
   add(AddImplsCommand(&app));
   add(AddReproCommand(&app));
   add(AddExploreCommand(&app, &invocation));
+  add(AddMergeCommand(&app, &invocation));
+  add(AddReportCommand(&app, &invocation));
+  add(AddDiffCommand(&app));
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);

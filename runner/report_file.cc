@@ -54,4 +54,41 @@ bool WriteFileAtomically(const std::string& path, const std::string& content, st
   }
 }
 
+bool WriteReportSet(const std::string& out_dir, const std::string& json_path, const RunInfo& run,
+                    const std::vector<Result>& results,
+                    const std::function<void(const std::string&)>& say,
+                    const std::vector<Result>* baseline) {
+  bool ok = true;
+  const auto write = [&](const std::string& path, const std::function<std::string()>& render) {
+    std::string error;
+    std::string content;
+    try {
+      content = render();
+    } catch (const std::exception& e) {
+      say("cannot write " + path + ": " + e.what());
+      ok = false;
+      return;
+    }
+    if (!WriteFileAtomically(path, content, &error)) {
+      say("cannot write " + path + ": " + error);
+      ok = false;
+    } else {
+      say("wrote " + path);
+    }
+  };
+  std::string json;
+  const auto render_json = [&]() {
+    if (json.empty()) json = ReportJsonText(run, results);
+    return json;
+  };
+  if (!json_path.empty()) write(json_path, render_json);
+  if (!out_dir.empty()) {
+    write(out_dir + "/report.json", render_json);
+    write(out_dir + "/junit.xml", [&] { return ReportJunit(run, results); });
+    write(out_dir + "/summary.md", [&] { return ReportMarkdown(run, results); });
+    write(out_dir + "/matrix.html", [&] { return ReportHtml(run, results, baseline); });
+  }
+  return ok;
+}
+
 }  // namespace sigconform

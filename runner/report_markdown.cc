@@ -1,11 +1,14 @@
+// summary.md: the report people read, often posted to a pull request. Markdown renders HTML,
+// links and headings, so every string from a driver or a report file is shown inside a code
+// span or a fenced block, where a renderer takes it literally, after InertText.
 #include <algorithm>
 #include <cstdio>
-#include <iterator>
 #include <map>
-#include <set>
 
-#include "matcher.h"
 #include "report.h"
+#include "result_text.h"
+#include "run_verdict.h"
+#include "status_table.h"
 #include "text.h"
 
 namespace sigconform {
@@ -13,116 +16,91 @@ namespace {
 
 using nlohmann::json;
 
-// Text inside a table cell: no line breaks, no bare pipes.
-std::string Cell(const std::string& raw) {
-  std::string out;
-  for (char c : SanitizeUtf8(raw)) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n' || c == '\r') out += ' ';
-    else out += c;
-  }
-  return out;
-}
+// At most this many results get a section of their own; the rest are counted (report.json
+// has them all). Keeps a summary small enough to post.
+constexpr size_t kMaxSections = 300;
 
-// Inline code that survives backticks in the text: the fence is longer than any run inside.
+// Untrusted text as an inline code span: one line, a fence longer than any run of backticks
+// inside, and "|" escaped so that it cannot end a table cell (GFM reads "\|" inside a code
+// span in a table as a plain "|").
 std::string Code(const std::string& raw) {
-  const std::string s = SanitizeUtf8(raw);
+  std::string s = InertText(raw);
+  if (s.empty()) return "*(empty)*";
   size_t longest = 0, run = 0;
   for (char c : s) {
     run = c == '`' ? run + 1 : 0;
     longest = std::max(longest, run);
   }
   const std::string fence(longest + 1, '`');
-  const std::string pad = (!s.empty() && (s.front() == '`' || s.back() == '`')) ? " " : "";
+  const std::string pad = (s.front() == '`' || s.back() == '`' || s.front() == ' ') ? " " : "";
   std::string flat;
-  for (char c : s) flat += (c == '\n' || c == '\r') ? ' ' : c;
+  for (char c : s) {
+    if (c == '|') {
+      flat += "\\|";
+    } else {
+      flat += c;
+    }
+  }
   return fence + pad + flat + pad + fence;
 }
 
+// Untrusted text as a fenced block: a fence longer than any run of backticks inside, so no
+// line of the text can close it.
 std::string Block(const std::string& raw) {
-  const std::string s = SanitizeUtf8(raw);
+  const std::string s = InertText(raw, /*keep_newlines=*/true);
   size_t longest = 0, run = 0;
   for (char c : s) {
     run = c == '`' ? run + 1 : 0;
     longest = std::max(longest, run);
   }
   const std::string fence(std::max<size_t>(3, longest + 1), '`');
-  return fence + "\n" + s + (s.empty() || s.back() != '\n' ? "\n" : "") + fence + "\n";
+  return fence + "text\n" + s + (s.empty() || s.back() != '\n' ? "\n" : "") + fence + "\n";
 }
 
-std::string Dump(const json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-std::string ExceptionText(const json& e) {
-  std::string out = e.value("type", json("?")).is_string() ? e.value("type", std::string("?")) : "?";
-  if (e.value("message", json()).is_string() && !e["message"].get<std::string>().empty()) {
-    out += ": " + e["message"].get<std::string>();
-  }
-  return out;
+std::string Field(const json& describe, const char* key) {
+  const json v = describe.is_object() ? describe.value(key, json()) : json();
+  return v.is_string() ? v.get<std::string>() : "?";
 }
 
-// An expectation ({"returns": M}, {"raises": R}, {"events": [...]}, {"exit": ...}) for people.
-std::string RenderExpected(const json& e) {
-  if (!e.is_object() || e.size() != 1) return Dump(e);
-  const std::string key = e.begin().key();
-  const json& v = e.begin().value();
-  if (key == "returns") return "returns " + DescribeMatcher(v);
-  if (key == "raises") return "raises " + (v.is_string() ? v.get<std::string>() : Dump(v));
-  return key + " " + Dump(v);
+std::string Number(double v, const char* format) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
 }
 
-// An observation (a step record, a list of handler records, {"exit": "..."}) for people.
-std::string RenderObserved(const json& o) {
-  if (o.is_object() && o.value("ev", json()) == "step") {
-    if (o.value("ok", json()) == true) return "returned " + Describe(o.value("value", json()));
-    return "raised " + ExceptionText(o.value("exception", json::object()));
-  }
-  if (o.is_object() && o.value("ev", json()) == "stray") {
-    return "stray exception " + ExceptionText(o.value("exception", json::object()));
-  }
-  if (o.is_array()) {
-    std::string out = "[";
-    for (const auto& h : o) {
-      if (out.size() > 1) out += ", ";
-      const json signame = h.value("signame", json());
-      out += Dump(h.value("handler", json())) + "(" +
-             (signame.is_string() ? signame.get<std::string>() : Dump(h.value("signum", json()))) +
-             ", thread " + Dump(h.value("thread", json())) + ")";
-    }
-    return out + "]";
-  }
-  if (o.is_object() && o.size() == 1 && o.begin().value().is_string()) {
-    return o.begin().key() + " " + o.begin().value().get<std::string>();
-  }
-  return Dump(o);
+void Section(const Result& r, const std::map<std::string, RuleText>& rules, std::string* out) {
+  *out += "\n### " + Code(r.case_id) + " on " + Code(r.implementation) + ": " +
+          StatusName(r.status) + "\n\n";
+  if (!r.message.empty()) *out += Code(r.message) + "\n\n";
+  for (const auto& [label, text] : ResultFacts(r, rules)) *out += "- " + label + ": " + Code(text) + "\n";
+  if (!r.stderr_excerpt.empty()) *out += "\nstderr (end):\n\n" + Block(r.stderr_excerpt);
 }
 
 }  // namespace
 
 std::string ReportMarkdown(const RunInfo& run, const std::vector<Result>& results) {
   std::string out = "# sigconform report\n\n";
-  char seconds[32];
-  std::snprintf(seconds, sizeof seconds, "%.1f", run.seconds);
-  out += "- started: " + SanitizeUtf8(run.started_at) + " (" + seconds + " s, " +
-         std::to_string(run.jobs) + " jobs)\n";
+  out += "- runner: " + Code("sigconform " + run.runner_version) +
+         (run.runner_commit.empty() ? "" : " " + Code(run.runner_commit)) + "\n";
+  out += "- run: " + Code(run.started_at) + " to " + Code(run.ended_at) + ", " +
+         Number(run.seconds, "%.1f") + " s, " + std::to_string(run.jobs) + " jobs" +
+         (run.repeat > 1 ? ", every pair " + std::to_string(run.repeat) + " times" : "") +
+         (run.interrupted ? ", **interrupted** by " + Code(run.interrupted_by) : "") + "\n";
   out += "- command: " + Code(run.command_line) + "\n";
-  out += "- cases: " + Code(run.cases_dir) + "\n";
-  out += "- host: " + Cell(run.host_machine) + ", kernel " + Cell(run.host_kernel) + "\n";
-  for (const auto& entry : run.implementations) {
-    // Named references, not a structured binding: C++17 (and clang) forbid capturing a binding
-    // in the lambda below.
-    const std::string& name = entry.first;
-    const json& describe = entry.second;
-    out += "- " + Cell(name) + ": ";
-    if (describe.contains("error")) {
-      out += "could not be described: " + Cell(describe["error"].is_string()
-                                                    ? describe["error"].get<std::string>()
-                                                    : Dump(describe["error"]));
+  out += "- catalog: " + Code(run.cases_dir) + ", " + std::to_string(run.catalog_cases) +
+         " cases, " + Code(run.catalog_digest) + "\n";
+  if (run.shard_count > 0) {
+    out += "- shard: " + std::to_string(run.shard_index) + " of " + std::to_string(run.shard_count) + "\n";
+  }
+  out += "- host: " + Code(run.host_name) + ", " + Code(run.host_os) + ", " + Code(run.host_machine) + "\n";
+  for (const ImplementationInfo& impl : run.implementations) {
+    out += "- " + Code(impl.name) + ": ";
+    if (impl.describe.is_object() && impl.describe.contains("error")) {
+      out += "could not be described: " + Code(Field(impl.describe, "error"));
     } else {
-      const auto field = [&](const char* k) {
-        return describe.value(k, json()).is_string() ? describe[k].get<std::string>() : "?";
-      };
-      out += Cell(field("implementation")) + " " + Cell(field("language_version")) + " on " +
-             Cell(field("platform")) + " (" + Cell(field("executable")) + ")";
+      out += Code(Field(impl.describe, "implementation") + " " + Field(impl.describe, "language_version") +
+                  " on " + Field(impl.describe, "platform")) +
+             " (" + Code(Field(impl.describe, "executable")) + ")";
     }
     out += "\n";
   }
@@ -130,46 +108,80 @@ std::string ReportMarkdown(const RunInfo& run, const std::vector<Result>& result
   const std::vector<std::string> order = ImplementationOrder(run, results);
   std::map<std::string, std::map<Status, int>> counts;
   for (const Result& r : results) ++counts[r.implementation][r.status];
+  const std::vector<Status> shown = ShownStatuses(results);
 
   out += "\n## Summary\n\n| implementation |";
-  for (Status s : ShownStatuses(results)) out += std::string(" ") + StatusName(s) + " |";
-  out += " total |\n|---|";
-  for (size_t i = 0; i < ShownStatuses(results).size(); ++i) out += "---:|";
-  out += "---:|\n";
+  for (Status s : shown) out += std::string(" ") + StatusName(s) + " |";
+  out += " total | judged |\n|---|";
+  for (size_t i = 0; i < shown.size(); ++i) out += "---:|";
+  out += "---:|---:|\n";
   for (const auto& impl : order) {
-    out += "| " + Cell(impl) + " |";
+    out += "| " + Code(impl) + " |";
     int total = 0;
-    for (Status s : ShownStatuses(results)) {
+    for (Status s : shown) {
       const int n = counts[impl][s];
       total += n;
       out += " " + std::to_string(n) + " |";
     }
-    out += " " + std::to_string(total) + " |\n";
+    out += " " + std::to_string(total) + " | " + Number(JudgedPercent(results, impl), "%.0f") + " % |\n";
   }
 
-  bool any_attention = false;
+  // Totals by tier: what kind of truth the verdicts rest on (documented, or settled from
+  // CPython's behaviour), so a reader sees at once how many failures --documented-only lifts.
+  const auto tally = TallyByTier(results);
+  bool tiered = false;
+  for (const Result& r : results) tiered = tiered || !r.tiers.empty();
+  if (tiered) {
+    out += "\n## By rule tier\n\n| implementation | tier | passed | judged | unexpected | results |\n"
+           "|---|---|---:|---:|---:|---:|\n";
+    for (const auto& impl : order) {
+      auto it = tally.find(impl);
+      if (it == tally.end()) continue;
+      for (const char* tier : {"documented", "compat", ""}) {
+        auto t = it->second.find(tier);
+        if (t == it->second.end()) continue;
+        const TierTally& n = t->second;
+        out += "| " + Code(impl) + " | " + (*tier ? TierText(tier) : std::string("(no rule)")) + " | " +
+               std::to_string(n.passed) + " | " + std::to_string(n.judged) + " | " +
+               std::to_string(n.unexpected) + " | " + std::to_string(n.results) + " |\n";
+      }
+    }
+  }
+
+  size_t sections = 0, left_out = 0;
+  bool any = false;
   for (const Result& r : results) {
     if (!IsUnexpected(r.status)) continue;
-    if (!any_attention) out += "\n## Results that need attention\n";
-    any_attention = true;
-    out += "\n### " + Code(r.case_id) + " on " + Cell(r.implementation) + ": " +
-           StatusName(r.status) + "\n\n";
-    if (!r.message.empty()) out += SanitizeUtf8(r.message) + "\n\n";
-    if (!r.step.empty()) out += "- step: " + Code(r.step) + "\n";
-    if (!r.expected.is_null()) out += "- expected: " + Code(RenderExpected(r.expected)) + "\n";
-    if (!r.observed.is_null()) out += "- observed: " + Code(RenderObserved(r.observed)) + "\n";
-    if (!r.exit_description.empty()) out += "- exit: " + Cell(r.exit_description) + "\n";
-    if (!r.reproduce.empty()) out += "- reproduce: " + Code(r.reproduce) + "\n";
-    if (!r.stderr_excerpt.empty()) out += "\nstderr (end):\n\n" + Block(r.stderr_excerpt);
+    if (!any) out += "\n## Results that need attention\n";
+    any = true;
+    if (sections++ >= kMaxSections) {
+      ++left_out;
+      continue;
+    }
+    Section(r, run.rules, &out);
+  }
+  any = false;
+  for (const Result& r : results) {
+    if (r.status != Status::kXfail) continue;
+    if (!any) out += "\n## Known failures (pinned by an expectation file)\n";
+    any = true;
+    if (sections++ >= kMaxSections) {
+      ++left_out;
+      continue;
+    }
+    Section(r, run.rules, &out);
+  }
+  if (left_out > 0) {
+    out += "\n" + std::to_string(left_out) + " more results are left out here; report.json has them all.\n";
   }
 
-  bool any_other = false;
+  any = false;
   for (const Result& r : results) {
-    if (r.status != Status::kNotApplicable && r.status != Status::kXfail) continue;
-    if (!any_other) out += "\n## Not applicable and expected failures\n\n";
-    any_other = true;
-    out += "- " + Code(r.case_id) + " on " + Cell(r.implementation) + ": " +
-           StatusName(r.status) + ", " + Cell(r.message) + "\n";
+    if (r.status == Status::kPass || IsUnexpected(r.status) || r.status == Status::kXfail) continue;
+    if (!any) out += "\n## Not judged here\n\n";
+    any = true;
+    out += "- " + Code(r.case_id) + " on " + Code(r.implementation) + ": " + StatusName(r.status) +
+           (r.message.empty() ? "" : ", " + Code(r.message)) + "\n";
   }
   return out;
 }

@@ -21,10 +21,12 @@ RunInfo Info() {
   info.command_line = "sigconform run --impl cpython";
   info.cases_dir = "cases";
   info.jobs = 2;
-  info.implementations = {{"cpython", {{"ev", "describe"}, {"implementation", "cpython"},
-                                       {"language_version", "3.11.2"}, {"platform", "linux"},
-                                       {"executable", "/usr/bin/python3"}}},
-                          {"broken", {{"error", "describe exited 1"}}}};
+  info.implementations = {{"cpython", "cpython",
+                           {{"ev", "describe"}, {"implementation", "cpython"},
+                            {"language_version", "3.11.2"}, {"platform", "linux"},
+                            {"executable", "/usr/bin/python3"}},
+                           {"PATH=/usr/bin", "LC_ALL=C.UTF-8"}},
+                          {"broken", "broken=/bin/false", {{"error", "describe exited 1"}}, {}}};
   info.base_env = {"PATH=/usr/bin", "LC_ALL=C.UTF-8"};
   info.host_kernel = "6.1.0";
   info.host_machine = "x86_64";
@@ -52,7 +54,7 @@ std::vector<Result> Results() {
   fail.seconds = 0.5;
   fail.exit_description = "exit code 0";
   fail.stderr_excerpt = "bad \xff byte\x01 and ``` fence";
-  fail.env = {"PATH=/usr/bin"};
+  fail.env = {"PATH=/usr/bin", "PYTHONUNBUFFERED=1"};
 
   Result na;
   na.case_id = "timers/prof";
@@ -70,7 +72,7 @@ std::vector<Result> Results() {
 
 TEST(ReportJson, HasRunSummaryAndResults) {
   const json report = ReportJson(Info(), Results());
-  EXPECT_EQ(report["sigconform_report"], 1);
+  EXPECT_EQ(report["sigconform_report"], 2);
   EXPECT_EQ(report["run"]["jobs"], 2);
   EXPECT_EQ(report["run"]["implementations"][0]["name"], "cpython");
   EXPECT_EQ(report["run"]["implementations"][1]["describe"]["error"], "describe exited 1");
@@ -89,12 +91,16 @@ TEST(ReportJson, HasRunSummaryAndResults) {
   EXPECT_TRUE(fail.contains("expected"));
   EXPECT_TRUE(fail.contains("observed"));
   EXPECT_TRUE(fail.contains("reproduce"));
-  EXPECT_TRUE(fail.contains("env"));
+  // The environment is written once per implementation; a result lists only its changes.
+  EXPECT_FALSE(fail.contains("env"));
+  EXPECT_EQ(fail["env_changes"], json::parse(R"({"LC_ALL": null, "PYTHONUNBUFFERED": "1"})"));
+  EXPECT_EQ(report["run"]["implementations"][0]["env"][1], "LC_ALL=C.UTF-8");
 }
 
 TEST(ReportJson, LeavesOutEmptyFields) {
   const json pass = ReportJson(Info(), Results())["results"][0];
-  for (const char* key : {"message", "step", "expected", "observed", "reproduce", "stderr_excerpt", "env"}) {
+  for (const char* key : {"message", "step", "expected", "observed", "reproduce", "stderr_excerpt",
+                          "env", "env_changes", "expectation", "repeat", "step_text", "title"}) {
     EXPECT_FALSE(pass.contains(key)) << key;
   }
   EXPECT_TRUE(pass.contains("seconds"));
@@ -140,14 +146,21 @@ TEST(ReportJunit, OneSuitePerImplementationWithEscapedText) {
   EXPECT_NE(xml.find("<testsuite name=\"cpython\" tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"0\""),
             std::string::npos);
   EXPECT_NE(xml.find("<testsuite name=\"broken\""), std::string::npos);
-  EXPECT_NE(xml.find("<testcase classname=\"masks\" name=\"masks/ok\" time=\"0.250\"/>"), std::string::npos);
+  // The implementation is in the classname: consumers that group by it keep them apart.
+  EXPECT_NE(xml.find("<testcase classname=\"cpython.masks\" name=\"masks/ok\" time=\"0.250\"/>"),
+            std::string::npos) << xml;
   EXPECT_NE(xml.find("<failure type=\"fail\" message=\"fail: step 0: expected a member of Signals "
                      "named SIGUSR2, got int 12 &lt;&amp;&gt;\">"),
             std::string::npos);
-  EXPECT_NE(xml.find("<skipped message=\"not-applicable: driver does not support step &apos;burn_cpu&apos;\"/>"),
+  EXPECT_NE(xml.find("expected: returns {{Signals: SIGUSR2}}&#10;observed: returned {&lt;Signals.SIGUSR1: 10&gt;}"),
+            std::string::npos) << xml;
+  EXPECT_NE(xml.find("<skipped type=\"not-applicable\" message=\"not-applicable: driver does not support step "
+                     "&apos;burn_cpu&apos;\"/>"),
             std::string::npos);
   EXPECT_NE(xml.find("<error type=\"error\""), std::string::npos);
-  // Control characters XML cannot carry are replaced; the raw byte never appears.
+  EXPECT_NE(xml.find("<property name=\"describe.language_version\" value=\"3.11.2\"/>"), std::string::npos);
+  // Control characters XML cannot carry become visible escapes; the raw bytes never appear.
+  EXPECT_NE(xml.find("<system-err>bad \xEF\xBF\xBD byte\\x01 and ``` fence</system-err>"), std::string::npos) << xml;
   EXPECT_EQ(xml.find('\x01'), std::string::npos);
   EXPECT_EQ(xml.find('\xff'), std::string::npos);
 }
@@ -155,20 +168,42 @@ TEST(ReportJunit, OneSuitePerImplementationWithEscapedText) {
 TEST(ReportMarkdown, SummaryTableAndASectionPerProblem) {
   const std::string md = ReportMarkdown(Info(), Results());
   EXPECT_NE(md.find("| implementation | pass | fail | missing | not-applicable | error | timeout | "
-                    "xfail | xpass | total |"),
+                    "xfail | xpass | total | judged |"),
             std::string::npos) << md;
-  EXPECT_NE(md.find("| cpython | 1 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 2 |"), std::string::npos) << md;
-  EXPECT_NE(md.find("### `masks/block-returns-previous-mask` on cpython: fail"), std::string::npos) << md;
+  EXPECT_NE(md.find("| `cpython` | 1 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 2 | 100 % |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| `broken` | 0 | 0 | 0 | 1 | 1 | 0 | 0 | 0 | 2 | 0 % |"), std::string::npos) << md;
+  EXPECT_NE(md.find("### `masks/block-returns-previous-mask` on `cpython`: fail"), std::string::npos) << md;
   EXPECT_NE(md.find("- expected: `returns {{Signals: SIGUSR2}}`"), std::string::npos) << md;
   EXPECT_NE(md.find("- observed: `returned {<Signals.SIGUSR1: 10>}`"), std::string::npos) << md;
   EXPECT_NE(md.find("- reproduce: `sigconform run --impl cpython --case masks/block-returns-previous-mask`"),
             std::string::npos) << md;
-  EXPECT_NE(md.find("````\nbad"), std::string::npos) << "the fence must outgrow ``` inside: " << md;
-  EXPECT_NE(md.find("### `timers/real` on broken: error"), std::string::npos);
+  EXPECT_NE(md.find("````text\nbad"), std::string::npos) << "the fence must outgrow ``` inside: " << md;
+  EXPECT_NE(md.find("bad \xEF\xBF\xBD byte\\x01 and"), std::string::npos) << "controls shown as escapes";
+  EXPECT_NE(md.find("### `timers/real` on `broken`: error"), std::string::npos);
   EXPECT_EQ(md.find("### `masks/ok`"), std::string::npos) << "passes get no section";
-  EXPECT_NE(md.find("- `timers/prof` on broken: not-applicable, driver does not support step 'burn_cpu'"),
+  EXPECT_NE(md.find("- `timers/prof` on `broken`: not-applicable, `driver does not support step 'burn_cpu'`"),
             std::string::npos) << md;
-  EXPECT_NE(md.find("broken: could not be described: describe exited 1"), std::string::npos) << md;
+  EXPECT_NE(md.find("`broken`: could not be described: `describe exited 1`"), std::string::npos) << md;
+}
+
+TEST(ReportMarkdown, TotalsByTierAndTheTierOfEachResult) {
+  std::vector<Result> results = Results();
+  for (Result& r : results) r.tiers = {r.case_id.rfind("masks/", 0) == 0 ? "documented" : "compat"};
+  const std::string md = ReportMarkdown(Info(), results);
+  EXPECT_NE(md.find("## By rule tier\n\n| implementation | tier | passed | judged | unexpected | results |"),
+            std::string::npos) << md;
+  EXPECT_NE(md.find("| `cpython` | documented | 1 | 2 | 1 | 2 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| `broken` | settled from CPython | 0 | 0 | 1 | 2 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("- tier: `documented`"), std::string::npos) << md;
+}
+
+TEST(ReportMarkdown, UntrustedTextStaysInsideCodeSpans) {
+  std::vector<Result> results = Results();
+  results[1].message = "a | b ` c `` d\n# heading <b>x</b>";
+  results[1].implementation = "cpython";
+  const std::string md = ReportMarkdown(Info(), results);
+  // A fence longer than the longest backtick run, the pipe escaped, the newline gone.
+  EXPECT_NE(md.find("```a \\| b ` c `` d\\x0a# heading <b>x</b>```"), std::string::npos) << md;
 }
 
 TEST(WriteFileAtomically, CreatesParentsAndReplacesWhole) {

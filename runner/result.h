@@ -3,6 +3,7 @@
 #ifndef SIGCONFORM_RUNNER_RESULT_H_
 #define SIGCONFORM_RUNNER_RESULT_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,7 @@ enum class Status {
   kEmulatedDiverging,   // on a platform whose signals are emulated: behaved otherwise
 };
 
-// The name used in reports and on the command line: "pass", "fail", "missing",
-// "not-applicable", "error", "timeout", "xfail", "xpass".
+// The name used in reports and on the command line: "pass", "fail", "not-applicable", ...
 inline const char* StatusName(Status s) {
   switch (s) {
     case Status::kPass: return "pass";
@@ -56,14 +56,17 @@ inline const char* StatusName(Status s) {
   return "error";
 }
 
-// Whether the status counts against the run (makes the CLI exit non-zero): fail, missing,
-// error, crash, timeout, flaky and xpass do (an xpass means the expectation file is stale);
-// pass, not-applicable, xfail and the emulated results (informational) do not.
+// Whether the status counts against the run (makes the CLI exit 1): fail, missing, error,
+// crash, timeout, xpass (the expectation file is stale), not-run (the run did not finish) and
+// flaky do; pass, not-applicable, xfail, unsupported (gated by --min-judged instead) and the
+// emulated results (informational) do not. status_table.h has the whole table, with the
+// gates that lift some of these.
 inline bool IsUnexpected(Status s) {
   switch (s) {
     case Status::kPass:
     case Status::kNotApplicable:
     case Status::kXfail:
+    case Status::kUnsupported:
     case Status::kEmulatedConforming:
     case Status::kEmulatedDiverging:
       return false;
@@ -93,12 +96,33 @@ struct Failure {
   nlohmann::json observed;  // as Result::observed
 };
 
+// The expectation-file entry that decided an xfail or xpass, or that a result did not meet.
+struct AppliedExpectation {
+  Status status = Status::kFail;  // the status it pins
+  std::string step;               // the failing step it pins, "" for any
+  nlohmann::json observed;        // the observed value it pins, null for any
+  std::string reason;             // why (never empty)
+  std::string link;               // a bug or discussion, "" when none
+  std::string file;               // the expectation file, for messages
+};
+
+// What --repeat saw for one pair.
+struct Repetition {
+  int runs = 0;                      // how many times the pair ran (>= 2)
+  std::vector<Status> verdicts;      // the status of each run, in order
+  // "stable" (every run passed), "broken" (every run gave the same other status) or "flaky"
+  // (the verdicts differ).
+  std::string stability;
+};
+
 struct Result {
   std::string case_id;
   std::string implementation;  // the implementation's configured name; Evaluate leaves it empty
+  std::string title;           // the case's title; filled by the CLI
   Status status = Status::kError;
   std::string message;  // one line saying what happened; empty for a plain pass
   std::string step;     // path of the step at fault ("3", "2.1"), or "" when no step is
+  std::string step_text;    // that step written as the call it was (step_text.h); filled by the CLI
   nlohmann::json expected;  // the expectation that did not hold, null when not applicable
   nlohmann::json observed;  // what was observed instead, null when not applicable
   // Every expectation that did not hold (the first 16), in the order of the case, when evaluation gives
@@ -111,7 +135,11 @@ struct Result {
   // How the process ended: "exit code 0", "killed by SIGPIPE (core dumped)"; "" if it did not run.
   std::string exit_description;
   std::string stderr_excerpt;    // the last ~2000 bytes of standard error, valid UTF-8
-  std::vector<std::string> env;  // the environment the driver ran with, "NAME=value"
+  // The environment the driver ran with, "NAME=value". Reports write it once per
+  // implementation and, per result, only what the case changed.
+  std::vector<std::string> env;
+  std::optional<AppliedExpectation> expectation;  // the entry that matched, if one did
+  std::optional<Repetition> repetition;           // with --repeat N, N >= 2
   // The rule ids the case cites, as in the case; filled by the CLI (Evaluate leaves it empty).
   std::vector<std::string> rules;
   // The tiers those rules are in ("documented", "compat"), documented first, each once: what

@@ -502,7 +502,7 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
         deferred.clear();
       }
 
-      while (!stopping && slots.size() < parallel_) {
+      while (!stopping && !stop_starting_ && slots.size() < parallel_) {
         size_t index = take_next();
         if (index == specs.size()) break;
         const LaunchSpec& spec = specs[index];
@@ -543,6 +543,7 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
         } else {
           launched = Launch(spec, &slot->child, &error, &slot->containment->child());
         }
+        if (started_) started_(index);
         if (!launched) {
           record.launch_error = error;
           record.seconds = Now() - slot->start;
@@ -593,10 +594,10 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
         freed = true;
       }
       if (slots.empty()) {
-        if (stopping || !pending()) break;
+        if (stopping || stop_starting_ || !pending()) break;
         continue;  // free slots: start the next specs
       }
-      if (freed && !stopping && pending()) continue;
+      if (freed && !stopping && !stop_starting_ && pending()) continue;
 
       std::vector<pollfd> fds;
       std::vector<PollTarget> targets;

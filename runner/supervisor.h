@@ -87,6 +87,15 @@ class Supervisor {
   // freed right after the progress callback has seen it (the returned record keeps its other
   // fields), so that a run holds the data of at most `parallel` drivers at a time.
   void set_release_records(bool release) { release_records_ = release; }
+  // Called on the thread running Run() right after spec `index` was launched (also when the
+  // launch failed, just before its progress call). Must not throw.
+  using Started = std::function<void(size_t index)>;
+  void set_started(Started started) { started_ = std::move(started); }
+
+  // From now on Run() starts no new spec (`-x`): the running ones finish as usual, and the
+  // records of those never started stay empty (no status, not `interrupted`). May be called
+  // from the progress callback.
+  void StopStarting() { stop_starting_ = true; }
 
   // Runs every spec and returns their records, record i for specs[i]. Returns normally also
   // when interrupted (see above). If an exception escapes (out of memory), every running
@@ -106,6 +115,8 @@ class Supervisor {
   nlohmann::json containment_;
   bool release_records_ = false;
   Progress progress_;
+  Started started_;
+  bool stop_starting_ = false;
   int interrupt_signal_ = 0;
 };
 

@@ -53,6 +53,41 @@ std::string SanitizeUtf8(const std::string& s) {
   return out;
 }
 
+std::string InertText(const std::string& text, bool keep_newlines) {
+  const std::string s = SanitizeUtf8(text);
+  std::string out;
+  out.reserve(s.size());
+  const auto escape = [&](const char* format, unsigned value) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, format, value);
+    out += buf;
+  };
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 || c == 0x7F) && !(keep_newlines && (c == '\n' || c == '\t'))) {
+        escape("\\x%02x", c);
+      } else {
+        out += static_cast<char>(c);
+      }
+      ++i;
+      continue;
+    }
+    // SanitizeUtf8 left only well-formed sequences: decode one.
+    const size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    unsigned cp = c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
+    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    if ((cp >= 0x80 && cp <= 0x9F) || cp == 0xFFFE || cp == 0xFFFF ||
+        (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
+      escape("\\u%04x", cp);
+    } else {
+      out.append(s, i, len);
+    }
+    i += len;
+  }
+  return out;
+}
+
 std::string TailExcerpt(const std::string& s, size_t max_bytes) {
   if (s.size() <= max_bytes) return SanitizeUtf8(s);
   size_t start = s.size() - max_bytes;
