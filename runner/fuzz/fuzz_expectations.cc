@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       r.case_id = id;
       r.implementation = "pypy";
       r.status = s;
-      sigconform::ApplyExpectations(expectations, &r);
+      sigconform::ApplyExpectations(expectations, /*description=*/nullptr, &r);
     }
   }
   return 0;
