@@ -235,6 +235,23 @@ Result ReadResult(const json& item, const std::string& path, const std::string& 
   r.rules = f.Strings("rules");
   r.tiers = f.Strings("tiers");
   r.isolation = f.String("isolation");
+  if (const json* failures = f.Array("failures")) {
+    for (size_t i = 0; i < failures->size(); ++i) {
+      const std::string path = f.Path("failures") + "/" + std::to_string(i);
+      if (!(*failures)[i].is_object()) {
+        errors->push_back({file, path, "expected an object"});
+        continue;
+      }
+      Fields x((*failures)[i], path, file, errors);
+      Failure failure;
+      failure.message = x.String("message", true);
+      failure.step = x.String("step");
+      if (const json* v = x.Get("expected", false)) failure.expected = *v;
+      if (const json* v = x.Get("observed", false)) failure.observed = *v;
+      x.Finish();
+      r.failures.push_back(std::move(failure));
+    }
+  }
   auto impl = impls.find(r.implementation);
   if (f.ok() && impl == impls.end()) {
     f.Error("implementation", "implementation '" + r.implementation + "' is not in /run/implementations");
