@@ -1,6 +1,5 @@
 #include "command_explore.h"
 
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -20,6 +19,7 @@
 #include "module_surface.h"
 #include "report.h"
 #include "result.h"
+#include "run_metadata.h"
 
 namespace sigconform {
 namespace {
@@ -116,21 +116,25 @@ int ExploreCommand(const ExploreCommandOptions& given) {
             << inputs.names.size() << " names, " << inputs.operations.size() << " actions)\n"
             << std::flush;
   RunInfo info;
+  info.runner_version = RunnerVersion();
+  info.runner_commit = RunnerCommit();
   info.started_at = NowIso8601();
   info.command_line = o.command_line;
   info.cases_dir = o.cases_dir;
   info.jobs = static_cast<int>(eo.jobs);
   info.base_env = BaseEnvironment();
-  info.implementations.emplace_back(eo.impl.name, described[0].record);
-  info.implementations.emplace_back(eo.oracle.name, described[1].record);
-  struct utsname host{};
-  if (uname(&host) == 0) {
-    info.host_kernel = host.release;
-    info.host_machine = host.machine;
-  }
+  const std::vector<std::string> impl_env = CaseEnvironment(BaseEnvironment(), ParentState{}, /*run=*/true);
+  info.implementations.push_back({eo.impl.name, o.impl_spec, described[0].record, impl_env});
+  info.implementations.push_back({eo.oracle.name, o.oracle_spec, described[1].record, impl_env});
+  const HostFacts host = CurrentHost();
+  info.host_name = host.name;
+  info.host_os = host.os;
+  info.host_kernel = host.kernel;
+  info.host_machine = host.machine;
 
   ExploreOutcome outcome = Explore(eo, inputs, surface);
   info.seconds = outcome.seconds;
+  info.ended_at = NowIso8601();
   if (!outcome.error.empty()) {
     std::cerr << "sigconform: " << outcome.error << "\n";
     return kExitUsage;
