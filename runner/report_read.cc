@@ -1,9 +1,8 @@
 #include "report_read.h"
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
+#include "bounded_file.h"
 #include "status_table.h"
 #include "text.h"
 
@@ -246,6 +245,7 @@ Result ReadResult(const json& item, const std::string& path, const std::string& 
       Failure failure;
       failure.message = x.String("message", true);
       failure.step = x.String("step");
+      failure.step_text = x.String("step_text");
       if (const json* v = x.Get("expected", false)) failure.expected = *v;
       if (const json* v = x.Get("observed", false)) failure.observed = *v;
       x.Finish();
@@ -319,35 +319,6 @@ Result ReadResult(const json& item, const std::string& path, const std::string& 
 
 }  // namespace
 
-bool ParseBoundedJson(const std::string& text, int max_depth, json* out, std::string* error) {
-  if (text.size() > kMaxReportBytes) {
-    *error = "larger than " + std::to_string(kMaxReportBytes >> 20) + " MiB";
-    return false;
-  }
-  bool too_deep = false;
-  const json::parser_callback_t depth_guard = [&](int depth, json::parse_event_t, json&) {
-    if (depth > max_depth) {
-      too_deep = true;
-      throw std::runtime_error("depth");
-    }
-    return true;
-  };
-  try {
-    *out = json::parse(text, depth_guard);
-    return true;
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    if (const size_t tag_end = what.find("] "); tag_end != std::string::npos) {
-      what = what.substr(tag_end + 2);
-    }
-    *error = "invalid JSON: " + what;
-  } catch (const std::exception& e) {
-    *error = too_deep ? "nested deeper than " + std::to_string(max_depth) + " levels"
-                      : std::string("cannot parse: ") + e.what();
-  }
-  return false;
-}
-
 std::vector<CatalogError> ReadReport(const json& doc, const std::string& file, LoadedReport* out) {
   std::vector<CatalogError> errors;
   if (!doc.is_object()) return {{file, "", "expected a JSON object (a sigconform report)"}};
@@ -408,21 +379,13 @@ std::vector<CatalogError> ReadReport(const json& doc, const std::string& file, L
 }
 
 std::vector<CatalogError> ReadReportFile(const std::string& path, LoadedReport* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {{path, "", "cannot read the report"}};
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  if (size < 0) return {{path, "", "cannot read the report"}};
-  if (static_cast<size_t>(size) > kMaxReportBytes) {
-    return {{path, "", "larger than " + std::to_string(kMaxReportBytes >> 20) + " MiB"}};
-  }
-  in.seekg(0);
-  std::string text(static_cast<size_t>(size), '\0');
-  in.read(text.data(), size);
-  if (in.gcount() != size) return {{path, "", "cannot read the report"}};
+  std::string text, error;
+  if (!ReadFileBounded(path, kReportFileBounds.max_bytes, &text, &error)) return {{path, "", error}};
   json doc;
-  std::string error;
-  if (!ParseBoundedJson(text, kMaxReportDepth, &doc, &error)) return {{path, "", error}};
+  JsonError json_error;
+  if (!ParseBoundedJson(text, kReportFileBounds, &doc, &json_error)) {
+    return {{path, json_error.json_path, json_error.message}};
+  }
   return ReadReport(doc, path, out);
 }
 

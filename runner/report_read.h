@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bounded_json.h"
 #include "catalog.h"
 #include "report.h"
 #include "result.h"
@@ -21,10 +22,10 @@ struct LoadedReport {
   std::vector<Result> results;  // in file order
 };
 
-// Bounds on what ReadReportFile accepts: a larger or deeper file is refused with an error.
-constexpr size_t kMaxReportBytes = size_t{512} << 20;
-constexpr int kMaxReportDepth = 64;
+// Bounds on what ReadReportFile accepts (ParseBoundedJson, bounded_json.h): a larger, deeper
+// or fuller file is refused with an error; so is a report of more than kMaxReportResults.
 constexpr size_t kMaxReportResults = 1000000;
+constexpr JsonBounds kReportFileBounds{size_t{512} << 20, kMaxJsonDepth, 64 * kMaxReportResults};
 
 // Reads a report (format version kReportVersion) written by ReportJson. Every problem is
 // returned, each naming the file and the JSON path ("/results/3/status") and saying what was
@@ -37,12 +38,6 @@ std::vector<CatalogError> ReadReportFile(const std::string& path, LoadedReport* 
 // ReadReportFile on an already parsed document; `file` names it in errors.
 std::vector<CatalogError> ReadReport(const nlohmann::json& doc, const std::string& file,
                                      LoadedReport* out);
-
-// Parses JSON text no deeper than `max_depth` levels and no larger than kMaxReportBytes.
-// nullopt-like: returns false with *error ("invalid JSON: ... at line 3, column 7", "nested
-// deeper than 64 levels") on failure. Never throws.
-bool ParseBoundedJson(const std::string& text, int max_depth, nlohmann::json* out,
-                      std::string* error);
 
 }  // namespace sigconform
 

@@ -71,7 +71,7 @@ TEST(ReadReportFile, RefusesTooDeepAndInvalidJsonWithoutCrashing) {
   LoadedReport loaded;
   auto errors = ReadReportFile(path, &loaded);
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_NE(errors[0].message.find("nested deeper than 64 levels"), std::string::npos) << errors[0].message;
+  EXPECT_NE(errors[0].message.find("nested deeper than 64"), std::string::npos) << errors[0].message;
   std::ofstream(path) << "{\n\"sigconform_report\": 2,\n}";
   errors = ReadReportFile(path, &loaded);
   ASSERT_EQ(errors.size(), 1u);
@@ -79,7 +79,7 @@ TEST(ReadReportFile, RefusesTooDeepAndInvalidJsonWithoutCrashing) {
   std::filesystem::remove(path);
   errors = ReadReportFile(path, &loaded);
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0].message, "cannot read the report");
+  EXPECT_EQ(errors[0].message.rfind("cannot read", 0), 0u) << errors[0].message;
 }
 
 }  // namespace
