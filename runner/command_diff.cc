@@ -9,14 +9,14 @@
 #include "report.h"
 #include "report_diff.h"
 #include "report_read.h"
-#include "run_console.h"
+#include "text.h"
 
 namespace sigconform {
 namespace {
 
 bool Read(const std::string& file, LoadedReport* out) {
   const std::vector<CatalogError> errors = ReadReportFile(file, out);
-  for (const CatalogError& e : errors) std::cerr << "sigconform: " << ShowInert(FormatCatalogError(e)) << "\n";
+  for (const CatalogError& e : errors) std::cerr << "sigconform: " << TerminalText(FormatCatalogError(e)) << "\n";
   return errors.empty();
 }
 
@@ -55,10 +55,10 @@ CommandAction AddDiffCommand(CLI::App* app) {
     }
     const std::vector<Change> changes = DiffResults(before.results, after.results);
     for (const Change& c : changes) {
-      std::cout << Upper(ChangeKindName(c.kind)) << "  " << ShowInert(c.implementation) << "  "
-                << ShowInert(c.case_id) << ": " << StatusAt(c.before) << " -> " << StatusAt(c.after);
+      std::cout << Upper(ChangeKindName(c.kind)) << "  " << TerminalText(c.implementation) << "  "
+                << TerminalText(c.case_id) << ": " << StatusAt(c.before) << " -> " << StatusAt(c.after);
       if (c.after && !c.after->message.empty() && IsUnexpected(c.after->status)) {
-        std::cout << " (" << ShowInert(c.after->message) << ")";
+        std::cout << " (" << TerminalText(c.after->message) << ")";
       }
       std::cout << "\n";
     }

@@ -8,7 +8,7 @@
 
 #include "report.h"
 #include "report_merge.h"
-#include "run_console.h"
+#include "text.h"
 
 namespace sigconform {
 
@@ -18,7 +18,7 @@ bool ReadAndMerge(const std::vector<std::string>& files, LoadedReport* merged) {
   for (const std::string& file : files) {
     LoadedReport part;
     const std::vector<CatalogError> errors = ReadReportFile(file, &part);
-    for (const CatalogError& e : errors) std::cerr << "sigconform: " << ShowInert(FormatCatalogError(e)) << "\n";
+    for (const CatalogError& e : errors) std::cerr << "sigconform: " << TerminalText(FormatCatalogError(e)) << "\n";
     if (!errors.empty()) {
       ok = false;
       continue;
@@ -27,7 +27,7 @@ bool ReadAndMerge(const std::vector<std::string>& files, LoadedReport* merged) {
   }
   if (!ok) return false;
   const std::vector<std::string> problems = MergeReports(parts, merged);
-  for (const std::string& p : problems) std::cerr << "sigconform: " << ShowInert(p) << "\n";
+  for (const std::string& p : problems) std::cerr << "sigconform: " << TerminalText(p) << "\n";
   return problems.empty();
 }
 
@@ -42,14 +42,14 @@ int JudgeMerged(const LoadedReport& merged, const Gates& gates) {
       ++counts[r.status];
       ++total;
     }
-    std::cout << ShowInert(impl) << ": " << total << " cases";
+    std::cout << TerminalText(impl) << ": " << total << " cases";
     for (Status s : kAllStatuses) {
       if (counts[s] > 0) std::cout << ", " << counts[s] << " " << StatusName(s);
     }
     std::cout << "\n";
   }
   const Verdict verdict = JudgeRun(names, merged.results, gates);
-  for (const std::string& p : verdict.problems) std::cout << "GATE  " << ShowInert(p) << "\n";
+  for (const std::string& p : verdict.problems) std::cout << "GATE  " << TerminalText(p) << "\n";
   if (verdict.lifted > 0) {
     std::cout << verdict.lifted << " unexpected result(s) rest on settled rules alone; "
               << "--documented-only keeps them from failing\n";

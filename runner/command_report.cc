@@ -7,7 +7,7 @@
 
 #include "command_merge.h"
 #include "report.h"
-#include "run_console.h"
+#include "text.h"
 
 namespace sigconform {
 
@@ -44,7 +44,7 @@ CommandAction AddReportCommand(CLI::App* app, const Invocation* invocation) {
     LoadedReport baseline;
     if (!o->baseline.empty()) {
       const std::vector<CatalogError> errors = ReadReportFile(o->baseline, &baseline);
-      for (const CatalogError& e : errors) std::cerr << "sigconform: " << ShowInert(FormatCatalogError(e)) << "\n";
+      for (const CatalogError& e : errors) std::cerr << "sigconform: " << TerminalText(FormatCatalogError(e)) << "\n";
       if (!errors.empty()) return kExitUsage;
     }
     const bool written = WriteReportSet(o->out, "", merged.run, merged.results,

@@ -26,7 +26,7 @@ using nlohmann::json;
 // Untrusted text for HTML content and quoted attribute values.
 std::string Escape(const std::string& raw) {
   std::string out;
-  for (char c : InertText(raw, /*keep_newlines=*/true)) {
+  for (char c : TerminalText(raw, /*keep_newlines=*/true)) {
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
@@ -323,13 +323,13 @@ std::string ReportHtml(const RunInfo& run, const std::vector<Result>& results,
   json data_results = json::array();
   for (const Result& r : results) {
     json facts = json::array();
-    for (const auto& [label, text] : ResultFacts(r, run.rules)) facts.push_back({InertText(label), InertText(text, true)});
-    json item = {{"case", InertText(r.case_id)},
-                 {"implementation", InertText(r.implementation)},
+    for (const auto& [label, text] : ResultFacts(r, run.rules)) facts.push_back({TerminalText(label), TerminalText(text, true)});
+    json item = {{"case", TerminalText(r.case_id)},
+                 {"implementation", TerminalText(r.implementation)},
                  {"status", StatusName(r.status)},
                  {"facts", facts}};
-    if (!r.message.empty()) item["message"] = InertText(r.message, true);
-    if (!r.stderr_excerpt.empty()) item["stderr"] = InertText(r.stderr_excerpt, true);
+    if (!r.message.empty()) item["message"] = TerminalText(r.message, true);
+    if (!r.stderr_excerpt.empty()) item["stderr"] = TerminalText(r.stderr_excerpt, true);
     if (baseline != nullptr) {
       auto it = before.find({r.implementation, r.case_id});
       item["baseline"] = it == before.end() ? "(absent)"
@@ -341,7 +341,7 @@ std::string ReportHtml(const RunInfo& run, const std::vector<Result>& results,
   for (const auto& [case_id, row] : by_case) {
     const std::string title = titles.count(case_id) ? titles[case_id] : "";
     std::string search;
-    for (char c : InertText(case_id + " " + title)) search += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char c : TerminalText(case_id + " " + title)) search += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::string tiers, tier_text;
     for (const std::string& t : case_tiers[case_id]) {
       tiers += (tiers.empty() ? "" : " ") + t;

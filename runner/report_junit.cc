@@ -1,5 +1,5 @@
 // JUnit XML for CI systems (Jenkins, GitLab, GitHub test reporters). Every string from a driver
-// or a report file passes through InertText and XML escaping, so the file always parses and
+// or a report file passes through TerminalText and XML escaping, so the file always parses and
 // shows hostile text as text.
 #include <cstdio>
 #include <map>
@@ -11,10 +11,10 @@
 namespace sigconform {
 namespace {
 
-// Text safe inside XML 1.0 content and attribute values: InertText has already turned every
+// Text safe inside XML 1.0 content and attribute values: TerminalText has already turned every
 // character XML 1.0 cannot carry (controls, U+FFFE, U+FFFF) into a visible escape.
 std::string XmlEscape(const std::string& raw) {
-  const std::string s = InertText(raw, /*keep_newlines=*/true);
+  const std::string s = TerminalText(raw, /*keep_newlines=*/true);
   std::string out;
   out.reserve(s.size());
   for (char ch : s) {

@@ -1,6 +1,6 @@
 // summary.md: the report people read, often posted to a pull request. Markdown renders HTML,
 // links and headings, so every string from a driver or a report file is shown inside a code
-// span or a fenced block, where a renderer takes it literally, after InertText.
+// span or a fenced block, where a renderer takes it literally, after TerminalText.
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -24,7 +24,7 @@ constexpr size_t kMaxSections = 300;
 // inside, and "|" escaped so that it cannot end a table cell (GFM reads "\|" inside a code
 // span in a table as a plain "|").
 std::string Code(const std::string& raw) {
-  std::string s = InertText(raw);
+  std::string s = TerminalText(raw);
   if (s.empty()) return "*(empty)*";
   size_t longest = 0, run = 0;
   for (char c : s) {
@@ -47,7 +47,7 @@ std::string Code(const std::string& raw) {
 // Untrusted text as a fenced block: a fence longer than any run of backticks inside, so no
 // line of the text can close it.
 std::string Block(const std::string& raw) {
-  const std::string s = InertText(raw, /*keep_newlines=*/true);
+  const std::string s = TerminalText(raw, /*keep_newlines=*/true);
   size_t longest = 0, run = 0;
   for (char c : s) {
     run = c == '`' ? run + 1 : 0;

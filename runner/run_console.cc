@@ -37,7 +37,6 @@ std::string Seconds(double s) {
 
 }  // namespace
 
-std::string ShowInert(const std::string& text) { return InertText(text); }
 
 ConsoleStyle StyleForStdout(bool quiet) {
   ConsoleStyle style;
@@ -103,7 +102,7 @@ void Console::Redraw() {
     for (auto it = running_.begin(); it != running_.end(); ++it) {
       if (it->second.second < oldest->second.second) oldest = it;
     }
-    std::string label = ShowInert(oldest->second.first);
+    std::string label = TerminalText(oldest->second.first);
     if (label.size() > 60) label = label.substr(0, 57) + "...";
     line += "  running " + std::to_string(running_.size()) + ": " + label + " (" +
             Seconds(std::chrono::duration<double>(now - oldest->second.second).count()) + ")";
@@ -119,11 +118,11 @@ void Console::PrintResult(const Result& r) {
   for (char& c : status) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (style_.colour) status = ColourOf(r.status) + status + "\033[0m";
   // The message already names the step where it went wrong.
-  out_ << status << "  " << ShowInert(r.implementation) << "  " << ShowInert(r.case_id);
-  if (!r.message.empty()) out_ << ": " << ShowInert(r.message);
+  out_ << status << "  " << TerminalText(r.implementation) << "  " << TerminalText(r.case_id);
+  if (!r.message.empty()) out_ << ": " << TerminalText(r.message);
   out_ << "\n";
-  if (!r.step_text.empty()) out_ << "    step " << r.step << ": " << ShowInert(r.step_text) << "\n";
-  if (!r.reproduce.empty()) out_ << "    reproduce: " << ShowInert(r.reproduce) << "\n";
+  if (!r.step_text.empty()) out_ << "    step " << r.step << ": " << TerminalText(r.step_text) << "\n";
+  if (!r.reproduce.empty()) out_ << "    reproduce: " << TerminalText(r.reproduce) << "\n";
   out_.flush();
 }
 
@@ -174,7 +173,7 @@ void Console::Summary(const std::vector<std::string>& implementations,
       counts[r.status]++;
       total++;
     }
-    out_ << ShowInert(impl) << ": " << total << " cases";
+    out_ << TerminalText(impl) << ": " << total << " cases";
     for (Status s : kAllStatuses) {
       if (counts[s] == 0) continue;
       out_ << ", ";

@@ -34,7 +34,7 @@ ConsoleStyle StyleForStdout(bool quiet);
 // — done / total, unexpected results so far, elapsed time and the case that has been running
 // longest; it is erased before any other line is written and when the console is destroyed,
 // so it never mixes with them. Without `live` nothing of it is written. Strings from drivers
-// are shown with control characters escaped (ShowInert), so they cannot move the cursor or
+// are shown with control characters escaped (TerminalText, text.h), so they cannot move the cursor or
 // change colours.
 class Console {
  public:
@@ -75,9 +75,6 @@ class Console {
   std::thread ticker_;
 };
 
-// `text` with every control character (C0, DEL, C1, and ESC above all) written as \xNN, and
-// invalid UTF-8 replaced, so that it is inert on a terminal.
-std::string ShowInert(const std::string& text);
 
 }  // namespace sigconform
 

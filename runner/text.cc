@@ -53,7 +53,23 @@ std::string SanitizeUtf8(const std::string& s) {
   return out;
 }
 
-std::string InertText(const std::string& text, bool keep_newlines) {
+std::string TailExcerpt(const std::string& s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return SanitizeUtf8(s);
+  size_t start = s.size() - max_bytes;
+  // Step forward over continuation bytes so that the cut does not land inside a sequence.
+  while (start < s.size() && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) ++start;
+  return "..." + SanitizeUtf8(s.substr(start));
+}
+
+std::string CapText(const std::string& s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  size_t cut = max_bytes;
+  // Step back over continuation bytes so that the cut does not split a sequence.
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut) + " [... " + std::to_string(s.size() - cut) + " more bytes]";
+}
+
+std::string TerminalText(const std::string& text, bool keep_newlines) {
   const std::string s = SanitizeUtf8(text);
   std::string out;
   out.reserve(s.size());
@@ -65,7 +81,11 @@ std::string InertText(const std::string& text, bool keep_newlines) {
   for (size_t i = 0; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
-      if ((c < 0x20 || c == 0x7F) && !(keep_newlines && (c == '\n' || c == '\t'))) {
+      if (c == '\t' || (c == '\n' && keep_newlines)) {
+        out += static_cast<char>(c);
+      } else if (c == '\n') {
+        out += "\\n";
+      } else if (c < 0x20 || c == 0x7F) {
         escape("\\x%02x", c);
       } else {
         out += static_cast<char>(c);
@@ -84,61 +104,6 @@ std::string InertText(const std::string& text, bool keep_newlines) {
       out.append(s, i, len);
     }
     i += len;
-  }
-  return out;
-}
-
-std::string TailExcerpt(const std::string& s, size_t max_bytes) {
-  if (s.size() <= max_bytes) return SanitizeUtf8(s);
-  size_t start = s.size() - max_bytes;
-  // Step forward over continuation bytes so that the cut does not land inside a sequence.
-  while (start < s.size() && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) ++start;
-  return "..." + SanitizeUtf8(s.substr(start));
-}
-
-std::string CapText(const std::string& s, size_t max_bytes) {
-  if (s.size() <= max_bytes) return s;
-  size_t cut = max_bytes;
-  // Step back over continuation bytes so that the cut does not split a sequence.
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  return s.substr(0, cut) + " [... " + std::to_string(s.size() - cut) + " more bytes]";
-}
-
-std::string TerminalText(const std::string& text) {
-  const std::string s = SanitizeUtf8(text);
-  std::string out;
-  out.reserve(s.size());
-  char buf[16];
-  for (size_t i = 0; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == '\t') {
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c < 0x20 || c == 0x7f) {
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
-      // U+0080..U+009F, the C1 controls (0x9b is a CSI, like ESC [).
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(s[i + 1]));
-      out += buf;
-      ++i;
-    } else if (c == 0xE2 && i + 2 < s.size() &&
-               ((static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-                 static_cast<unsigned char>(s[i + 2]) >= 0xAA &&
-                 static_cast<unsigned char>(s[i + 2]) <= 0xAE) ||
-                (static_cast<unsigned char>(s[i + 1]) == 0x81 &&
-                 static_cast<unsigned char>(s[i + 2]) >= 0xA6 &&
-                 static_cast<unsigned char>(s[i + 2]) <= 0xA9))) {
-      // U+202A..U+202E and U+2066..U+2069: bidirectional embeddings, overrides, isolates.
-      const unsigned cp = 0x2000u | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6) |
-                          (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
-      std::snprintf(buf, sizeof buf, "\\u%04x", cp);
-      out += buf;
-      i += 2;
-    } else {
-      out += static_cast<char>(c);
-    }
   }
   return out;
 }

@@ -23,19 +23,15 @@ constexpr size_t kMaxMessageBytes = 2000;
 // (" [... 1234 more bytes]"), never inside a UTF-8 sequence; `s` itself when it fits.
 std::string CapText(const std::string& s, size_t max_bytes);
 
-// `s` made inert for a terminal: control characters (C0 but tab, DEL, C1) and the Unicode
-// controls that reorder or hide text (bidirectional overrides and isolates) become visible
-// escapes ("\x1b", "\u009b", "\u202e"), newlines included ("\n"), so that one message stays
-// one line and no byte a driver wrote can move the cursor, ring, retitle or recolour the
-// terminal. Invalid UTF-8 becomes U+FFFD first.
-std::string TerminalText(const std::string& s);
-// `s` made inert for any display: invalid UTF-8 replaced by U+FFFD, then C0 controls (except
-// "\n" and "\t" when `keep_newlines`), DEL, C1 controls, U+FFFE, U+FFFF and the bidirectional
-// overrides and isolates (U+202A..U+202E, U+2066..U+2069) written as visible escapes ("\x1b",
-// "\u009b", "\u202e"). No terminal, XML parser or Markdown renderer acts on what is left:
-// escape sequences cannot move a cursor, XML 1.0 can carry every character, and text cannot
-// pretend to run in another direction.
-std::string InertText(const std::string& s, bool keep_newlines = false);
+// `s` made inert for any display — a terminal, an XML parser, a Markdown or HTML renderer:
+// invalid UTF-8 replaced by U+FFFD, then C0 controls (but tab), DEL, C1 controls, U+FFFE,
+// U+FFFF and the Unicode controls that reorder or hide text (bidirectional embeddings,
+// overrides and isolates, U+202A..U+202E and U+2066..U+2069) written as visible escapes
+// ("\x1b", "\u009b", "\u202e"). A newline becomes "\n", so that one message stays one line,
+// unless `keep_newlines` (a block of captured output). No byte a driver wrote can then move
+// the cursor, ring, retitle or recolour a terminal, make an XML 1.0 file invalid, or make text
+// pretend to run in another direction. Every report format and the console use it.
+std::string TerminalText(const std::string& s, bool keep_newlines = false);
 
 // `path` extended by the member `key`, escaped as JSON Pointer wants (RFC 6901: '~' -> "~0",
 // '/' -> "~1"). Catalog and expectation errors name where they are this way.

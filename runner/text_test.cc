@@ -20,6 +20,14 @@ TEST(TerminalText, DriverBytesBecomeVisibleEscapes) {
   EXPECT_EQ(TerminalText("bad \xff byte"), "bad \xef\xbf\xbd byte");
 }
 
+// The same text goes into XML, Markdown and HTML reports: the noncharacters XML 1.0 cannot carry
+// are escaped too, and a block of captured output may keep its lines.
+TEST(TerminalText, InertForEveryReportFormat) {
+  EXPECT_EQ(TerminalText("a\xef\xbf\xbe" "b\xef\xbf\xbf" "c"), "a\\ufffeb\\uffffc");
+  EXPECT_EQ(TerminalText("one\ntwo\tthree\r\n", /*keep_newlines=*/true), "one\ntwo\tthree\\x0d\n");
+  EXPECT_EQ(TerminalText("one\ntwo"), "one\\ntwo");
+}
+
 TEST(CapText, CutsLongTextSayingHowMuchAndNeverInsideACharacter) {
   EXPECT_EQ(CapText("short", 10), "short");
   EXPECT_EQ(CapText(std::string(100, 'x'), 10), std::string(10, 'x') + " [... 90 more bytes]");
