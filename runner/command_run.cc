@@ -266,7 +266,7 @@ int RunCommand(const RunOptions& options) {
   LoadedReport baseline;
   if (!options.baseline.empty()) {
     const std::vector<CatalogError> errors = ReadReportFile(options.baseline, &baseline);
-    for (const CatalogError& e : errors) std::cerr << "sigconform: " << ShowInert(FormatCatalogError(e)) << "\n";
+    for (const CatalogError& e : errors) std::cerr << "sigconform: " << TerminalText(FormatCatalogError(e)) << "\n";
     if (!errors.empty()) return kExitUsage;
   }
   // The entries of the files other than the one being rewritten, for judging again after.
@@ -401,8 +401,8 @@ int RunCommand(const RunOptions& options) {
   // A driver that cannot describe itself errs every case: one line says so, not one per case.
   for (size_t i = 0; i < impls.size(); i++) {
     if (!described[i].description) {
-      console.Line("ERROR  " + ShowInert(impls[i].name) + ": the driver could not describe itself: " +
-                   ShowInert(described[i].error) + " (" + std::to_string(cases.size()) +
+      console.Line("ERROR  " + TerminalText(impls[i].name) + ": the driver could not describe itself: " +
+                   TerminalText(described[i].error) + " (" + std::to_string(cases.size()) +
                    " cases errored)");
     }
   }
@@ -443,6 +443,10 @@ int RunCommand(const RunOptions& options) {
       if (const nlohmann::json* step = StepAtPath(p.kase->steps, judged.step)) {
         judged.step_text = StepText(*step);
       }
+    }
+    for (Failure& f : judged.failures) {
+      if (f.step.empty()) continue;
+      if (const nlohmann::json* step = StepAtPath(p.kase->steps, f.step)) f.step_text = StepText(*step);
     }
     raw = judged;
     Result& shown = outcome.results[p.result_index];
@@ -518,7 +522,7 @@ int RunCommand(const RunOptions& options) {
   for (const Implementation& impl : impls) names.push_back(impl.name);
   console.Summary(names, outcome.results, info.seconds);
   const Verdict verdict = JudgeRun(names, outcome.results, options.gates);
-  for (const std::string& problem : verdict.problems) console.Line("GATE  " + ShowInert(problem));
+  for (const std::string& problem : verdict.problems) console.Line("GATE  " + TerminalText(problem));
   if (verdict.lifted > 0) {
     console.Line(std::to_string(verdict.lifted) +
                  " unexpected result(s) rest on settled rules alone; --documented-only keeps them "

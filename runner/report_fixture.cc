@@ -80,7 +80,7 @@ std::vector<Result> SampleResults() {
       r.repetition = Repetition{3, {Status::kPass, Status::kFail, Status::kPass}, "flaky"};
     }
     if (s == Status::kFail) {
-      r.failures = {{"1.0", "what happened", {{"returns", 1}}, 2},
+      r.failures = {{"1.0", "what happened", {{"returns", 1}}, 2, "pthread_sigmask(SIG_BLOCK, {SIGUSR1})"},
                     {"", "expected the process to exit with code 0; it ended with exit code 1",
                      {{"exit", {{"code", 0}}}}, {{"exit", "exit code 1"}}}};
     }

@@ -76,6 +76,7 @@ json ResultJson(const Result& r, const std::vector<std::string>& impl_env) {
     for (const Failure& f : r.failures) {
       json one = {{"message", SanitizeUtf8(f.message)}};
       if (!f.step.empty()) one["step"] = SanitizeUtf8(f.step);
+      if (!f.step_text.empty()) one["step_text"] = SanitizeUtf8(f.step_text);
       if (!f.expected.is_null()) one["expected"] = Clean(f.expected);
       if (!f.observed.is_null()) one["observed"] = Clean(f.observed);
       failures.push_back(std::move(one));

@@ -165,6 +165,50 @@ TEST(ReportJunit, OneSuitePerImplementationWithEscapedText) {
   EXPECT_EQ(xml.find('\xff'), std::string::npos);
 }
 
+// A fail with three failed expectations: the first is the result's own, the later two must
+// be shown too, so that a known failure does not hide a new one in the same case.
+Result ThreeFailures() {
+  Result r;
+  r.case_id = "handlers/three";
+  r.implementation = "cpython";
+  r.status = Status::kFail;
+  r.message = "step 1: expected returns 0, got 1";
+  r.step = "1";
+  r.step_text = "alarm(1)";
+  r.failures = {{"1", "step 1: expected returns 0, got 1", json{{"returns", 0}}, json{{"ev", "step"}, {"ok", true}, {"value", 1}}, "alarm(1)"},
+                {"3", "step 3: the handler ran twice", nullptr, nullptr, "raise_signal(SIGUSR1)"},
+                {"", "expected the process to exit with code 0; it ended with exit code 7", nullptr, nullptr, ""}};
+  return r;
+}
+
+TEST(ReportMarkdown, EveryFailureOfACaseIsListed) {
+  const std::string md = ReportMarkdown(Info(), {ThreeFailures()});
+  EXPECT_NE(md.find("- failure 2 of 3: `step 3: raise_signal(SIGUSR1); step 3: the handler ran twice`"),
+            std::string::npos) << md;
+  EXPECT_NE(md.find("- failure 3 of 3: `expected the process to exit with code 0; it ended with exit code 7`"),
+            std::string::npos) << md;
+  EXPECT_EQ(md.find("failure 1 of 3"), std::string::npos);  // the first is the result's own lines
+}
+
+TEST(ReportJunit, EveryFailureOfACaseIsInItsFailureElement) {
+  const std::string xml = ReportJunit(Info(), {ThreeFailures()});
+  const size_t open = xml.find("<failure ");
+  const size_t close = xml.find("</failure>");
+  ASSERT_NE(open, std::string::npos) << xml;
+  ASSERT_NE(close, std::string::npos) << xml;
+  const std::string body = xml.substr(open, close - open);
+  EXPECT_NE(body.find("failure 2 of 3: step 3: raise_signal(SIGUSR1); step 3: the handler ran twice"),
+            std::string::npos) << body;
+  EXPECT_NE(body.find("failure 3 of 3: expected the process to exit with code 0"), std::string::npos) << body;
+}
+
+TEST(ReportHtml, EveryFailureOfACaseIsInItsDrillDown) {
+  const std::string html = ReportHtml(Info(), {ThreeFailures()});
+  EXPECT_NE(html.find("failure 2 of 3"), std::string::npos);
+  EXPECT_NE(html.find("step 3: raise_signal(SIGUSR1); step 3: the handler ran twice"), std::string::npos);
+  EXPECT_NE(html.find("failure 3 of 3"), std::string::npos);
+}
+
 TEST(ReportMarkdown, SummaryTableAndASectionPerProblem) {
   const std::string md = ReportMarkdown(Info(), Results());
   EXPECT_NE(md.find("| implementation | pass | fail | missing | not-applicable | error | timeout | "
@@ -203,7 +247,7 @@ TEST(ReportMarkdown, UntrustedTextStaysInsideCodeSpans) {
   results[1].implementation = "cpython";
   const std::string md = ReportMarkdown(Info(), results);
   // A fence longer than the longest backtick run, the pipe escaped, the newline gone.
-  EXPECT_NE(md.find("```a \\| b ` c `` d\\x0a# heading <b>x</b>```"), std::string::npos) << md;
+  EXPECT_NE(md.find("```a \\| b ` c `` d\\n# heading <b>x</b>```"), std::string::npos) << md;
 }
 
 TEST(WriteFileAtomically, CreatesParentsAndReplacesWhole) {

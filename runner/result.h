@@ -94,6 +94,7 @@ struct Failure {
   std::string message;      // one line, like Result::message
   nlohmann::json expected;  // as Result::expected
   nlohmann::json observed;  // as Result::observed
+  std::string step_text;    // the step written as the call it was (step_text.h); filled by the CLI
 };
 
 // The expectation-file entry that decided an xfail or xpass, or that a result did not meet.

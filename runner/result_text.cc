@@ -69,6 +69,17 @@ std::vector<std::pair<std::string, std::string>> ResultFacts(
     if (!r.step.empty()) facts.emplace_back("step", r.step + (r.step_text.empty() ? "" : ": " + r.step_text));
     if (!r.expected.is_null()) facts.emplace_back("expected", ExpectedText(r.expected));
     if (!r.observed.is_null()) facts.emplace_back("observed", ObservedText(r.observed));
+    // The first failure is the one above; each later one gets a line of its own, so that a
+    // known failure does not hide another in the same case.
+    for (size_t i = 1; i < r.failures.size(); ++i) {
+      const Failure& f = r.failures[i];
+      std::string text;
+      if (!f.step.empty()) text += "step " + f.step + (f.step_text.empty() ? "" : ": " + f.step_text) + "; ";
+      text += f.message;
+      if (!f.expected.is_null()) text += "; expected " + ExpectedText(f.expected);
+      if (!f.observed.is_null()) text += "; observed " + ObservedText(f.observed);
+      facts.emplace_back("failure " + std::to_string(i + 1) + " of " + std::to_string(r.failures.size()), text);
+    }
     if (!r.tiers.empty()) {
       std::string tiers;
       for (const std::string& t : r.tiers) tiers += (tiers.empty() ? "" : ", ") + TierText(t);

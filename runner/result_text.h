@@ -24,6 +24,8 @@ std::string ObservedText(const nlohmann::json& observed);
 
 // The facts of a result, in this order, each present only when the result has it:
 //   case (the title), step ("3: pthread_sigmask(SIG_BLOCK, {SIGUSR1})"), expected, observed,
+//   one "failure K of N" per failure after the first (Result::failures: step and call,
+//   message, expected, observed),
 //   tier (the tiers the case rests on: "documented", "settled from CPython"),
 //   one "rule" per cited rule ("mask.block-union, documented: With SIG_BLOCK ..." or
 //   "startup.x, settled from CPython: *Settled.* ..."; the text from `rules` when it has the
