@@ -1,5 +1,6 @@
 #include "command_explore.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -251,7 +252,7 @@ int ExploreCommand(const ExploreCommandOptions& given) {
   std::cout << "wrote " << o.out_dir << "/explore.json and the reports\n";
   if (outcome.interrupted) {
     std::cerr << "sigconform: interrupted; the reports hold what finished\n";
-    return kExitInterrupted;
+    return ExitForSignal(outcome.interrupt_signal != 0 ? outcome.interrupt_signal : SIGINT);
   }
   if (!ok) return kExitUsage;
   return outcome.findings.empty() ? kExitOk : kExitFailures;
