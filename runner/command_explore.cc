@@ -222,7 +222,7 @@ int ExploreCommand(const ExploreCommandOptions& given) {
                               "raising handler run before or after the raising step's record"},
                   {"findings", findings}};
   write(o.out_dir + "/explore.json", summary.dump(2) + "\n");
-  std::string report = ReportJson(info, results).dump(2) + "\n";
+  std::string report = ReportJsonText(info, results);
   write(o.out_dir + "/report.json", report);
   write(o.out_dir + "/junit.xml", ReportJunit(info, results));
   write(o.out_dir + "/summary.md", ReportMarkdown(info, results));
