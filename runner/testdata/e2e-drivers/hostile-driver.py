@@ -20,15 +20,15 @@ _real = signal.pthread_sigmask
 
 def pthread_sigmask(how, mask):
     if how == signal.SIG_BLOCK:
+        # Raw bytes on stderr, from the case's own process (a fork-server's case process too):
+        # invalid UTF-8, a lone continuation byte, an overlong '/'.
+        os.write(2, b"stderr: \xff\xfe\x80 \xc0\xaf " + HOSTILE.encode("utf-8", "surrogatepass") + b"\n")
         raise ValueError(HOSTILE)
     return HOSTILE
 
 
 signal.pthread_sigmask = pthread_sigmask
 sys.executable = HOSTILE
-if len(sys.argv) > 1 and sys.argv[1] == "run":
-    # Raw bytes on stderr: invalid UTF-8, a lone continuation byte, an overlong '/'.
-    os.write(2, b"stderr: \xff\xfe\x80 \xc0\xaf " + HOSTILE.encode("utf-8", "surrogatepass") + b"\n")
 driver = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
                       "adapters", "python", "driver.py")
 sys.argv = [driver] + sys.argv[1:]
