@@ -397,7 +397,7 @@ int RunCommand(const RunOptions& options) {
   }
   outcome.results = outcome.raw;
 
-  Console console(std::cout, StyleForStdout(options.quiet), outcome.raw.size());
+  Console console(PrintOut, StyleForStdout(options.quiet), outcome.raw.size());
   // A driver that cannot describe itself errs every case: one line says so, not one per case.
   for (size_t i = 0; i < impls.size(); i++) {
     if (!described[i].description) {

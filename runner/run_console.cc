@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #include "text.h"
 
@@ -49,8 +50,8 @@ ConsoleStyle StyleForStdout(bool quiet) {
   return style;
 }
 
-Console::Console(std::ostream& out, ConsoleStyle style, size_t total)
-    : out_(out), style_(style), total_(total) {
+Console::Console(Sink write, ConsoleStyle style, size_t total)
+    : write_(std::move(write)), style_(style), total_(total) {
   if (!style_.live) return;
   // The ticker must never take a signal meant for the supervisor's loop: it blocks them all
   // (the mask is inherited from this thread at creation, then restored here).
@@ -81,8 +82,7 @@ void Console::Tick() {
 
 void Console::Erase() {
   if (!drawn_) return;
-  out_ << "\r\033[K";
-  out_.flush();
+  write_("\r\033[K");
   drawn_ = false;
 }
 
@@ -107,8 +107,7 @@ void Console::Redraw() {
     line += "  running " + std::to_string(running_.size()) + ": " + label + " (" +
             Seconds(std::chrono::duration<double>(now - oldest->second.second).count()) + ")";
   }
-  out_ << "\r\033[K" << line;
-  out_.flush();
+  write_("\r\033[K" + line);
   drawn_ = true;
 }
 
@@ -118,12 +117,12 @@ void Console::PrintResult(const Result& r) {
   for (char& c : status) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (style_.colour) status = ColourOf(r.status) + status + "\033[0m";
   // The message already names the step where it went wrong.
-  out_ << status << "  " << TerminalText(r.implementation) << "  " << TerminalText(r.case_id);
-  if (!r.message.empty()) out_ << ": " << TerminalText(r.message);
-  out_ << "\n";
-  if (!r.step_text.empty()) out_ << "    step " << r.step << ": " << TerminalText(r.step_text) << "\n";
-  if (!r.reproduce.empty()) out_ << "    reproduce: " << TerminalText(r.reproduce) << "\n";
-  out_.flush();
+  std::string text = status + "  " + TerminalText(r.implementation) + "  " + TerminalText(r.case_id);
+  if (!r.message.empty()) text += ": " + TerminalText(r.message);
+  text += "\n";
+  if (!r.step_text.empty()) text += "    step " + TerminalText(r.step) + ": " + TerminalText(r.step_text) + "\n";
+  if (!r.reproduce.empty()) text += "    reproduce: " + TerminalText(r.reproduce) + "\n";
+  write_(text);
 }
 
 void Console::Started(size_t index, const std::string& label) {
@@ -154,8 +153,7 @@ void Console::Known(const Result& r) {
 void Console::Line(const std::string& text) {
   std::lock_guard<std::mutex> lock(mutex_);
   Erase();
-  out_ << text << "\n";
-  out_.flush();
+  write_(text + "\n");
   Redraw();
 }
 
@@ -164,7 +162,7 @@ void Console::Summary(const std::vector<std::string>& implementations,
   std::lock_guard<std::mutex> lock(mutex_);
   stop_ = true;  // the progress line is done for good
   Erase();
-  out_ << "\n";
+  std::string text = "\n";
   for (const std::string& impl : implementations) {
     std::map<Status, int> counts;
     int total = 0;
@@ -173,18 +171,17 @@ void Console::Summary(const std::vector<std::string>& implementations,
       counts[r.status]++;
       total++;
     }
-    out_ << TerminalText(impl) << ": " << total << " cases";
+    text += TerminalText(impl) + ": " + std::to_string(total) + " cases";
     for (Status s : kAllStatuses) {
       if (counts[s] == 0) continue;
-      out_ << ", ";
-      if (style_.colour) out_ << ColourOf(s);
-      out_ << counts[s] << " " << StatusName(s);
-      if (style_.colour) out_ << "\033[0m";
+      text += ", ";
+      if (style_.colour) text += ColourOf(s);
+      text += std::to_string(counts[s]) + " " + StatusName(s);
+      if (style_.colour) text += "\033[0m";
     }
-    out_ << "\n";
+    text += "\n";
   }
-  out_ << "finished in " << Seconds(seconds) << "\n";
-  out_.flush();
+  write_(text + "finished in " + Seconds(seconds) + "\n");
 }
 
 }  // namespace sigconform

@@ -7,7 +7,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
-#include <ostream>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,7 +38,10 @@ ConsoleStyle StyleForStdout(bool quiet);
 // change colours.
 class Console {
  public:
-  Console(std::ostream& out, ConsoleStyle style, size_t total);
+  // Everything is written through `write` (PrintOut for the run: a reader that leaves the
+  // runner's standard output ends printing, not the run; console.h).
+  using Sink = std::function<void(const std::string&)>;
+  Console(Sink write, ConsoleStyle style, size_t total);
   ~Console();
   Console(const Console&) = delete;
   Console& operator=(const Console&) = delete;
@@ -61,7 +64,7 @@ class Console {
   void Erase();                       // with mutex_ held
   void Tick();
 
-  std::ostream& out_;
+  Sink write_;
   ConsoleStyle style_;
   size_t total_;
   size_t done_ = 0;

@@ -19,7 +19,7 @@ Result Make(const std::string& id, Status s, const std::string& message) {
 TEST(Console, WithoutATerminalOnlyUnexpectedResultsAndTheSummary) {
   std::ostringstream out;
   {
-    Console console(out, ConsoleStyle{}, 3);
+    Console console([&](const std::string& text) { out << text; }, ConsoleStyle{}, 3);
     console.Started(0, "masks/a on cpython");
     console.Finished(0, Make("masks/a", Status::kPass, ""));
     console.Started(1, "masks/b on cpython");
@@ -48,7 +48,7 @@ TEST(Console, LiveLineIsRedrawnAndErasedBeforeOtherLines) {
   ConsoleStyle style;
   style.live = true;
   {
-    Console console(out, style, 2);
+    Console console([&](const std::string& text) { out << text; }, style, 2);
     console.Started(0, "masks/slow on pypy");
     console.Finished(1, Make("masks/b", Status::kTimeout, "ended at 10 s"));
     console.Line("wrote r.json");
@@ -72,7 +72,7 @@ TEST(Console, ColoursOnlyWhenAsked) {
   ConsoleStyle style;
   style.colour = true;
   {
-    Console console(out, style, 1);
+    Console console([&](const std::string& text) { out << text; }, style, 1);
     console.Finished(0, Make("masks/b", Status::kFail, "x"));
   }
   EXPECT_EQ(out.str().rfind("\033[31mFAIL\033[0m  cpython  masks/b", 0), 0u) << out.str();
