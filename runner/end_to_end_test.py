@@ -134,6 +134,40 @@ def test_elapsed_from_counts_the_pause_between_arming_and_waiting(tmp_path):
     assert proc.returncode == 1, proc.stdout + proc.stderr
 
 
+def test_parent_kill_once_blocked_arrives_in_the_blocking_call(tmp_path):
+    """A signal asked from the runner before a long native computation and a select: sent at
+    once, it arrives during the computation and its handler runs before the select starts;
+    with once_blocked it arrives when the select blocks. Real drivers, real signals."""
+    root = tmp_path / "cases"
+    (root / "block").mkdir(parents=True)
+    for name, extra in (("at-once", {}), ("once-blocked", {"once_blocked": True})):
+        kill = {"do": "parent_kill", "sig": "SIGUSR1"}
+        kill.update(extra)
+        case = {"id": "block/" + name, "title": "A parent's signal and a blocking select",
+                "rules": ["example.wakeup-socketpair"], "platforms": ["unix"], "timeout": 60,
+                "handlers": {"h": {"record": True, "write": {"fd": "$w", "data": {"bytes": "00"}}}},
+                "steps": [
+                    {"do": "socketpair", "bind": ["r", "w"]},
+                    {"call": "signal", "args": ["@SIGUSR1", {"handler": "h"}]},
+                    kill,
+                    {"do": "native_busy", "seconds": 0.5},
+                    {"do": "select", "fds": ["$r"], "timeout": 20,
+                     "expect": {"returns": ["$r"],
+                                "events": [{"handler": "h", "sig": "SIGUSR1", "after_start_of": "4"}]}},
+                ]}
+        (root / "block" / (name + ".json")).write_text(json.dumps(case))
+    report = tmp_path / "r.json"
+    proc = sigconform("run", "--cases", str(root), "--impl", "reference", "--impl", "cpython",
+                      "--json", str(report))
+    _, results = results_by_key(str(report))
+    for impl in ("reference", "cpython"):
+        at_once, blocked = results[(impl, "block/at-once")], results[(impl, "block/once-blocked")]
+        assert blocked["status"] == "pass", blocked
+        assert at_once["status"] == "fail", at_once
+        assert "expected it after step 4 started" in at_once["message"], at_once
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+
+
 def test_deviant_driver_fails_exactly_the_cases_that_look_at_the_old_mask(tmp_path):
     # The deviant returns pthread_sigmask's old mask as a list. Exactly the cases with a
     # `returns` expectation on a pthread_sigmask call must fail, at that step.

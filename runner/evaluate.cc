@@ -378,6 +378,9 @@ class Evaluation {
       result_.message += " (" + std::to_string(run_.leftover_processes) +
                          " of its processes outlived the driver and were killed)";
     }
+    if (result_.status != Status::kPass) {
+      for (const std::string& note : run_.runner_notes) result_.message += " (" + note + ")";
+    }
     CapResult(&result_);
     return std::move(result_);
   }

@@ -37,6 +37,10 @@ struct LaunchSpec {
   // Seconds between that SIGTERM and the SIGKILL that follows it. Also how long the pipes are
   // read after the driver is reaped before the runner stops waiting for their end-of-file.
   double kill_grace_seconds = 1.0;
+  // How long a `once_blocked` kill request waits for the driver's main thread to sleep in the
+  // kernel before the signal is sent anyway (supervisor.h). Generous: a loaded machine may
+  // take seconds to bring the program from its request to its blocking call.
+  double once_blocked_wait_seconds = 15.0;
   size_t capture_limit = 1 << 20;      // bytes kept of stdout and of stderr, each
   size_t observation_limit = 8 << 20;  // bytes accepted on the observation stream
   // Memory and processes the driver and everything it starts may use together, enforced by

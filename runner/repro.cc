@@ -73,7 +73,8 @@ class Renderer {
     auto text = [&](const char* key) { return Quote(step[key].get<std::string>()); };
     if (action == "kill") return "os.kill(os.getpid(), " + arg("sig") + ")";
     if (action == "parent_kill") {
-      return "c.request_signal(" + text("sig") + (step.value("queue", false) ? ", queue=True" : "") + ")";
+      return "c.request_signal(" + text("sig") + (step.value("queue", false) ? ", queue=True" : "") +
+             (step.value("once_blocked", false) ? ", once_blocked=True" : "") + ")";
     }
     if (action == "wait") return "c.wait_events(" + num("events") + ", " + num("timeout") + ")";
     if (action == "burn_cpu") {

@@ -397,9 +397,11 @@ class Case(object):
 
     # ---- actions that are more than one call ------------------------------------------
 
-    def request_signal(self, name, queue=False):
-        """Asks the parent to send `name` to this process (with sigqueue when `queue`)."""
-        os.write(REQUEST_FD, ("%s %d\n" % (name, 1 if queue else 0)).encode())
+    def request_signal(self, name, queue=False, once_blocked=False):
+        """Asks the parent to send `name` to this process (with sigqueue when `queue`; with
+        `once_blocked`, once this process's main thread sleeps in the kernel)."""
+        os.write(REQUEST_FD, ("%s %d %d\n" % (name, 1 if queue else 0,
+                                                1 if once_blocked else 0)).encode())
         time.sleep(0)  # a safe point; the signal arrives whenever the parent sends it
 
     def wait_events(self, count, timeout):
@@ -587,10 +589,22 @@ def run_parent():
     if broken is not None:
         os.close(broken)
 
+    def main_thread_sleeps():
+        # State 'S' in /proc: the child's main thread waits in the kernel, in the blocking call
+        # a once_blocked signal must interrupt (spec/case-format.md, "once_blocked").
+        try:
+            with open("/proc/%d/task/%d/stat" % (child.pid, child.pid)) as f:
+                return f.read().rsplit(")", 1)[1].split()[0] == "S"
+        except (OSError, IndexError):
+            return False
+
     def serve_requests():
         with os.fdopen(request_r, "rb") as requests:
             for line in requests:
-                name, queue = line.decode().split()
+                name, queue, once_blocked = line.decode().split()
+                give_up = time.monotonic() + 5
+                while once_blocked == "1" and not main_thread_sleeps() and time.monotonic() < give_up:
+                    time.sleep(0.001)
                 _send(child.pid, name, queue == "1")
 
     server = threading.Thread(target=serve_requests, daemon=True)

@@ -41,6 +41,9 @@ struct RunRecord {
   // Processes of the case still alive when the driver ended (killed then); 0 when none or
   // when the host gives no way to find them.
   size_t leftover_processes = 0;
+  // What the runner did differently from what the case asked, for a verdict that is not a
+  // pass to mention (a `once_blocked` signal sent without seeing the process block).
+  std::vector<std::string> runner_notes;
   // Who the driver ran as: "uid 2000000001", or "" for the runner's own user.
   std::string user;
   double seconds = 0.0;              // wall time from fork to reaping

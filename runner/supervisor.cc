@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <limits>
@@ -35,6 +36,11 @@ constexpr size_t kRunRecordBudget = 48u << 20;
 constexpr size_t kRunCaptureBudget = 32u << 20;
 constexpr size_t kMinRecordShare = 1u << 20;   // what a driver keeps of its records at least
 constexpr size_t kMinCaptureShare = 64u << 10;  // ... of each captured stream
+// A `once_blocked` kill request (spec/case-format.md): how often the state of the driver's main
+// thread is looked at (for at most LaunchSpec::once_blocked_wait_seconds).
+constexpr double kBlockPollSeconds = 0.001;
+// Kill requests a driver may have waiting at once; a driver that asks for more is broken.
+constexpr size_t kMaxPendingKills = 64;
 
 // The signal that interrupted the runner, 0 while none has, and how many interrupting signals
 // arrived (a second one makes the supervisor kill at once). Written by OnInterrupt; a lost
@@ -164,6 +170,15 @@ double Now() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
+// A `parent_kill` request read from the driver but not carried out yet.
+struct PendingKill {
+  std::string name;         // the signal's name, as requested
+  int number = 0;
+  bool queue = false;       // sigqueue instead of kill
+  bool once_blocked = false;  // only once the main thread sleeps in the kernel
+  double give_up_at = 0;    // when it is sent even though the thread was not seen asleep
+};
+
 // One running driver.
 struct Slot {
   size_t index = 0;
@@ -185,6 +200,10 @@ struct Slot {
   double reaped_at = -1;      // when the driver was reaped; -1 before
   bool term_sent = false;
   bool kill_sent = false;
+  // Kill requests waiting, oldest first: a `once_blocked` one until the driver's main thread
+  // sleeps, and every request read after it (they keep their order).
+  std::deque<PendingKill> pending_kills;
+  double next_block_check = kNever;  // when to look at the main thread again; kNever: no need
 
   bool running() const { return child.pid != -1; }
   bool pipes_open() const {
@@ -329,6 +348,78 @@ void AbandonPipes(Slot* slot) {
   }
 }
 
+// "15", "0.5": seconds for a message.
+std::string FormatSeconds(double seconds) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", seconds);
+  return buffer;
+}
+
+// Sends a requested signal to the driver's process. Returns empty, or why it failed.
+std::string SendKill(Slot* slot, const PendingKill& k) {
+  if (k.queue) {
+    // sigqueue: the receiver sees si_code SI_QUEUE.
+    union sigval value;
+    value.sival_int = 0;
+    if (sigqueue(slot->child.pid, k.number, value) != 0) {
+      return std::string("sigqueue request failed: ") + std::strerror(errno);
+    }
+    return std::string();
+  }
+  if (kill(slot->child.pid, k.number) != 0) {
+    return std::string("kill request failed: ") + std::strerror(errno);
+  }
+  return std::string();
+}
+
+// Whether the main thread of process `pid` sleeps in the kernel now (state 'S' in
+// /proc/PID/task/PID/stat: an interruptible wait, which a signal ends with EINTR). False when
+// the file cannot be read (no procfs, another pid namespace): the caller's bounded wait then
+// decides. Reads at most 1 KiB.
+bool MainThreadSleeps(pid_t pid) {
+  const std::string path = "/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/stat";
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return false;
+  char buffer[1024];
+  ssize_t n;
+  do {
+    n = read(fd.get(), buffer, sizeof buffer);
+  } while (n < 0 && errno == EINTR);
+  if (n <= 0) return false;
+  // "PID (COMM) STATE ...": COMM may hold spaces and parentheses; the state follows the last ')'.
+  const std::string text(buffer, static_cast<size_t>(n));
+  const size_t close = text.rfind(')');
+  return close != std::string::npos && close + 2 < text.size() && text[close + 2] == 'S';
+}
+
+// Carries out the slot's pending kill requests that may go now, in order: a `once_blocked` one
+// once the main thread sleeps, or once_blocked_wait_seconds after it was read (a note then
+// says so).
+// Sets next_block_check for the one still waiting.
+void SendPendingKills(Slot* slot, double now) {
+  slot->next_block_check = kNever;
+  if (!slot->running()) {
+    slot->pending_kills.clear();  // nobody left to receive them
+    return;
+  }
+  while (!slot->pending_kills.empty()) {
+    const PendingKill& k = slot->pending_kills.front();
+    if (k.once_blocked && !MainThreadSleeps(slot->child.pid)) {
+      if (now < k.give_up_at) {
+        slot->next_block_check = now + kBlockPollSeconds;
+        return;
+      }
+      slot->record->runner_notes.push_back(
+          "the runner sent " + k.name + " (parent_kill, once_blocked) without seeing the "
+          "process's main thread asleep in the kernel: it watched for " +
+          FormatSeconds(slot->spec->once_blocked_wait_seconds) + " s");
+    }
+    std::string error = SendKill(slot, k);
+    if (!error.empty()) slot->notes.push_back(error);
+    slot->pending_kills.pop_front();
+  }
+}
+
 // Acts on a `request` record (spec/driver-protocol.md). Returns empty, or why it was not done.
 std::string HandleRequest(Slot* slot, const nlohmann::json& record) {
   auto op = record.find("op");
@@ -340,20 +431,23 @@ std::string HandleRequest(Slot* slot, const nlohmann::json& record) {
   std::optional<int> number = SignalNumber(sig->get<std::string>());
   if (!number) return "kill request for an unknown signal";
   if (!slot->running()) return "kill request read after the driver had ended";
-  // "queue": true sends it with sigqueue (si_code SI_QUEUE at the receiver) instead of kill.
-  auto queue = record.find("queue");
-  if (queue != record.end() && !queue->is_boolean()) return "kill request with a non-boolean \"queue\"";
-  if (queue != record.end() && queue->get<bool>()) {
-    union sigval value;
-    value.sival_int = 0;
-    if (sigqueue(slot->child.pid, *number, value) != 0) {
-      return std::string("sigqueue request failed: ") + std::strerror(errno);
-    }
-    return std::string();
+  PendingKill k;
+  k.name = sig->get<std::string>();
+  k.number = *number;
+  for (const char* key : {"queue", "once_blocked"}) {
+    auto it = record.find(key);
+    if (it == record.end()) continue;
+    if (!it->is_boolean()) return std::string("kill request with a non-boolean \"") + key + "\"";
+    (std::string(key) == "queue" ? k.queue : k.once_blocked) = it->get<bool>();
   }
-  if (kill(slot->child.pid, *number) != 0) {
-    return std::string("kill request failed: ") + std::strerror(errno);
+  if (!k.once_blocked && slot->pending_kills.empty()) return SendKill(slot, k);
+  // Sent from the loop (SendPendingKills), after those read before it.
+  if (slot->pending_kills.size() >= kMaxPendingKills) {
+    return "more than " + std::to_string(kMaxPendingKills) + " kill requests waiting at once";
   }
+  k.give_up_at = Now() + slot->spec->once_blocked_wait_seconds;
+  slot->pending_kills.push_back(std::move(k));
+  slot->next_block_check = std::min(slot->next_block_check, Now());
   return std::string();
 }
 
@@ -390,6 +484,7 @@ int PollTimeoutMs(const std::vector<std::unique_ptr<Slot>>& slots, double now) {
   for (const auto& slot : slots) {
     next = std::min(next, slot->deadline);
     next = std::min(next, slot->kill_at);
+    next = std::min(next, slot->next_block_check);
     if (!slot->running() && slot->pipes_open()) {
       next = std::min(next, slot->reaped_at + slot->spec->kill_grace_seconds);
     }
@@ -556,9 +651,13 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
         slots.push_back(std::move(slot));
       }
 
-      // Timers: timeouts, the KILL after the TERM, pipes held past the grace time.
+      // Timers: kill requests waiting for the driver to block, timeouts, the KILL after the
+      // TERM, pipes held past the grace time.
       now = Now();
       for (auto& slot : slots) {
+        if (!slot->pending_kills.empty() && now >= slot->next_block_check) {
+          SendPendingKills(slot.get(), now);
+        }
         if (slot->running() && now >= slot->deadline) {
           slot->record->timed_out = true;
           Terminate(slot.get(), now);

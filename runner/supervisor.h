@@ -43,9 +43,12 @@ namespace sigconform {
 //  - ends the case at timeout_seconds after the driver's first complete record (its start-up
 //    before that record gets timeout_seconds of its own): SIGTERM to its group, its driver and
 //    its cgroup, then SIGKILL after kill_grace_seconds; `timed_out` is set;
-//  - carries out `request` records at once: {"ev":"request","op":"kill","sig":"SIGUSR1"}
-//    sends that signal to the driver's process (with sigqueue when it has "queue": true); a
-//    malformed request is a protocol error;
+//  - carries out `request` records: {"ev":"request","op":"kill","sig":"SIGUSR1"} sends that
+//    signal to the driver's process (with sigqueue when it has "queue": true), at once; with
+//    "once_blocked": true only once the driver's main thread sleeps in the kernel (looked at
+//    every millisecond in /proc, for at most spec.once_blocked_wait_seconds; then it is sent
+//    anyway and the record's runner_notes say so), and requests read after such a one wait for their turn. At most 64
+//    requests wait at once; a malformed request, or one more, is a protocol error;
 //  - reaps it and parses the wait status once; records argv, env and the wall seconds.
 //
 // Interruption: while Run() runs, SIGINT, SIGTERM and SIGHUP are caught by a handler that only

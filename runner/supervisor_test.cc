@@ -357,6 +357,34 @@ TEST(Supervisor, RequestKillWithQueueUsesSigqueue) {
   EXPECT_TRUE(r.protocol_errors.empty());
 }
 
+TEST(Supervisor, RequestKillOnceBlockedWaitsUntilTheMainThreadSleeps) {
+  // The driver spins in user space for 0.3 s after its request, then sleeps: sent at once,
+  // the signal would arrive during the spin.
+  Supervisor supervisor(1);
+  RunRecord r = supervisor.Run({Spec("asks-parent-once-blocked")})[0];
+  EXPECT_TRUE(Exited(r, 0)) << r.stderr_data;
+  ASSERT_EQ(Events(r), (std::vector<std::string>{"start", "request", "handler", "done"}));
+  EXPECT_EQ(r.records[2]["phase"], "blocked");
+  EXPECT_TRUE(r.protocol_errors.empty());
+  EXPECT_TRUE(r.runner_notes.empty());
+}
+
+TEST(Supervisor, RequestKillOnceBlockedIsSentAnywayAfterItsBoundedWait) {
+  // A driver that is still busy when the wait ends gets the signal then, and the record says
+  // that the runner did not see it block.
+  LaunchSpec spec = Spec("asks-parent-once-blocked");
+  spec.once_blocked_wait_seconds = 1;
+  spec.env.push_back("FAKE_SPIN_SECONDS=4");
+  Supervisor supervisor(1);
+  RunRecord r = supervisor.Run({spec})[0];
+  EXPECT_TRUE(Exited(r, 0)) << r.stderr_data;
+  ASSERT_EQ(Events(r), (std::vector<std::string>{"start", "request", "handler", "done"}));
+  EXPECT_EQ(r.records[2]["phase"], "spin");
+  ASSERT_EQ(r.runner_notes.size(), 1u);
+  EXPECT_NE(r.runner_notes[0].find("without seeing the process's main thread asleep"),
+            std::string::npos) << r.runner_notes[0];
+}
+
 TEST(Supervisor, ManyChildrenRunInParallel) {
   // Six sleepers of 1 s with -j3: at most three at once, and some of them overlapping.
   std::vector<LaunchSpec> specs;

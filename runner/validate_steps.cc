@@ -25,7 +25,8 @@ struct ActionSpec {
 const std::vector<ActionSpec>& Actions() {
   static const std::vector<ActionSpec> actions = {
       {"kill", {{"sig", FieldKind::kArg, true}}},
-      {"parent_kill", {{"sig", FieldKind::kHostSignal, true}, {"queue", FieldKind::kBool, false}}},
+      {"parent_kill", {{"sig", FieldKind::kHostSignal, true}, {"queue", FieldKind::kBool, false},
+                       {"once_blocked", FieldKind::kBool, false}}},
       {"wait", {{"events", FieldKind::kPositiveInt, true},
                 {"timeout", FieldKind::kPositiveNumber, true}}},
       {"burn_cpu", {{"seconds", FieldKind::kPositiveNumber, true},
@@ -199,6 +200,11 @@ void CaseValidator::Action(const json& s, const std::string& path, Scope* scope)
     auto it = s.find(f.key);
     if (it == s.end()) continue;
     Field(*it, Child(path, f.key), f.kind, s, path, scope);
+  }
+  // A driver that dropped `once_blocked` from its request would bring back the race it
+  // closes, so a case that needs it runs only on drivers that list it.
+  if (name == "parent_kill" && s.value("once_blocked", json(false)) == json(true)) {
+    operations_.insert("parent_kill_once_blocked");
   }
 }
 

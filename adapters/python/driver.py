@@ -432,10 +432,10 @@ class Case(object):
         os.kill(os.getpid(), self.arg(step["sig"]))
 
     def cmd_parent_kill(self, step, path, thread):
-        if step.get("queue", False):
-            self.stream.emit("request", op="kill", sig=step["sig"], queue=True)
-        else:
-            self.stream.emit("request", op="kill", sig=step["sig"])
+        # Only what the step asks for goes into the request; the runner sends the signal (with
+        # once_blocked, when this process next sleeps in the kernel) while the program goes on.
+        extra = {key: True for key in ("queue", "once_blocked") if step.get(key, False)}
+        self.stream.emit("request", op="kill", sig=step["sig"], **extra)
 
     def cmd_wait(self, step, path, thread):
         deadline = time.monotonic() + step["timeout"]
@@ -774,7 +774,8 @@ ACTIONS = ["call"] + sorted(n[len("cmd_"):] for n in dir(Case)
 
 # Features of the case language that are not actions (spec/driver-protocol.md, "describe"):
 # listed in `operations` beside the actions; each works wherever the driver runs at all.
-FEATURES = ["uncaught", "handler_method", "handler_object", "handler_arity"]
+FEATURES = ["uncaught", "handler_method", "handler_object", "handler_arity",
+            "parent_kill_once_blocked"]
 
 
 # --------------------------------------------------------------------------------------------

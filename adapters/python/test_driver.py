@@ -193,7 +193,7 @@ def _spec_actions():
 ALL_ACTIONS = _spec_actions()
 
 # The case language's features that are not actions, as describe lists them.
-FEATURES = ["uncaught", "handler_method", "handler_object", "handler_arity"]
+FEATURES = ["uncaught", "handler_method", "handler_object", "handler_arity", "parent_kill_once_blocked"]
 
 
 def test_describe_reports_the_interpreter(interp):
@@ -336,6 +336,14 @@ def test_parent_kill_with_queue_says_so_in_the_request(interp):
     run = run_case(interp, [{"do": "parent_kill", "sig": "SIGUSR2", "queue": True}])
     [req] = [r for r in run.records if r["ev"] == "request"]
     assert req["op"] == "kill" and req["sig"] == "SIGUSR2" and req["queue"] is True
+
+
+def test_parent_kill_once_blocked_is_passed_on_alone(interp):
+    run = run_case(interp, [{"do": "parent_kill", "sig": "SIGUSR2", "once_blocked": True}])
+    [req] = [r for r in run.records if r["ev"] == "request"]
+    assert req["once_blocked"] is True and "queue" not in req
+    [rec] = run_driver(interp, ["describe"]).records
+    assert "parent_kill_once_blocked" in rec["operations"]
 
 
 def test_process_info_is_pid_uid_ppid(interp):

@@ -426,9 +426,10 @@ TEST(Driver, ProcessActionsAuditHookAndQueuedRequest) {
        {{"do", "pidfd_open"}, {"pid", "$child"}, {"bind", "fd"}},
        {{"call", "pidfd_send_signal"}, {"args", {"$fd", "@SIGTERM"}}},
        {{"do", "waitpid"}, {"pid", "$child"}, {"timeout", 30}},
-       {{"do", "parent_kill"}, {"sig", "SIGUSR2"}, {"queue", true}}}));
+       {{"do", "parent_kill"}, {"sig", "SIGUSR2"}, {"queue", true}},
+       {{"do", "parent_kill"}, {"sig", "SIGUSR1"}, {"once_blocked", true}}}));
   const std::vector<json> steps = Of(run, "step");
-  ASSERT_EQ(steps.size(), 10u);
+  ASSERT_EQ(steps.size(), 11u);
   const json info = steps[0]["value"]["tuple"];
   ASSERT_EQ(info.size(), 3u);
   EXPECT_EQ(info[1], static_cast<long long>(getuid()));
@@ -443,8 +444,11 @@ TEST(Driver, ProcessActionsAuditHookAndQueuedRequest) {
   EXPECT_EQ(steps[8]["value"],
             json({{"tuple", {"signaled", {{"enum", "Signals"}, {"name", "SIGTERM"}, {"value", SIGTERM}}}}}));
   const std::vector<json> requests = Of(run, "request");
-  ASSERT_EQ(requests.size(), 1u);
+  ASSERT_EQ(requests.size(), 2u);
   EXPECT_EQ(requests[0]["queue"], true);
+  EXPECT_FALSE(requests[0].contains("once_blocked"));
+  EXPECT_EQ(requests[1]["once_blocked"], true);
+  EXPECT_FALSE(requests[1].contains("queue"));
 }
 
 // The record of the step at `path`.
@@ -580,7 +584,8 @@ TEST(Driver, DescribeListsNamesAndOperations) {
   const auto ops = d["operations"].get<std::vector<std::string>>();
   EXPECT_NE(std::find(ops.begin(), ops.end(), "burn_cpu"), ops.end());
   for (const char* feature : {"fork", "uncaught", "handler_method", "handler_object",
-                              "handler_arity", "text", "names_of", "temp_file"}) {
+                              "handler_arity", "parent_kill_once_blocked", "text", "names_of",
+                              "temp_file"}) {
     EXPECT_NE(std::find(ops.begin(), ops.end(), feature), ops.end()) << feature;
   }
 }

@@ -146,7 +146,8 @@ const std::vector<std::string>& SupportedOperations() {
       "select", "native_busy", "fill", "attribute", "members", "fork", "temp_file",
       "file_size", "text", "names_of",
       // Features of the case language that are not actions.
-      "uncaught", "handler_method", "handler_object", "handler_arity"};
+      "uncaught", "handler_method", "handler_object", "handler_arity",
+      "parent_kill_once_blocked"};
   return operations;
 }
 
@@ -287,6 +288,7 @@ Value Program::Act(const json& step, const std::string& path) {
   if (action == "parent_kill") {
     json request = {{"ev", "request"}, {"op", "kill"}, {"sig", step["sig"]}};
     if (step.value("queue", false)) request["queue"] = true;
+    if (step.value("once_blocked", false)) request["once_blocked"] = true;
     obs_.Emit(request);
     return Value::None();
   }
