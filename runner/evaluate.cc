@@ -615,7 +615,7 @@ class Evaluation {
   void Fail(std::string message, std::string step = "", json expected = nullptr,
             json observed = nullptr) {
     failures_.push_back({std::move(step), std::move(message), std::move(expected),
-                         std::move(observed)});
+                         std::move(observed), ""});
   }
 
   // Sets a `fail` result from failures_ (not empty): the first failure, with the count of the

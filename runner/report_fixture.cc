@@ -82,7 +82,7 @@ std::vector<Result> SampleResults() {
     if (s == Status::kFail) {
       r.failures = {{"1.0", "what happened", {{"returns", 1}}, 2, "pthread_sigmask(SIG_BLOCK, {SIGUSR1})"},
                     {"", "expected the process to exit with code 0; it ended with exit code 1",
-                     {{"exit", {{"code", 0}}}}, {{"exit", "exit code 1"}}}};
+                     {{"exit", {{"code", 0}}}}, {{"exit", "exit code 1"}}, ""}};
     }
     results.push_back(r);
   }
