@@ -110,6 +110,17 @@ void AddSelectionOptions(CLI::App* cmd, CaseSelection* selection, std::string* s
   }
 }
 
+void AddGateOptions(CLI::App* cmd, Gates* gates) {
+  cmd->add_option("--min-judged", gates->min_judged_percent,
+                  "fail when an implementation judged less than this percentage of its "
+                  "applicable cases (unsupported, error and not-run are not judged; default 50)")
+      ->check(CLI::Range(0.0, 100.0));
+  cmd->add_flag("--documented-only", gates->documented_only,
+                "gate on the documented tier alone: a fail, crash, timeout or flaky result "
+                "whose case rests only on rules settled from CPython's behaviour is reported "
+                "but does not fail the run");
+}
+
 bool ParseImplementations(const std::vector<std::string>& specs,
                           std::vector<Implementation>* out) {
   std::map<std::string, int> seen;

@@ -12,6 +12,7 @@
 #include "case.h"
 #include "case_filter.h"
 #include "impl_spec.h"
+#include "run_verdict.h"
 
 namespace CLI {
 class App;
@@ -64,6 +65,10 @@ bool LoadSelected(const std::string& cases_dir, const CaseSelection& selection,
 // Adds --filter, --tag and -k to a subcommand, filling *selection; with `shard_text`, also
 // --shard (parse it with ParseShard once the command line is parsed).
 void AddSelectionOptions(CLI::App* cmd, CaseSelection* selection, std::string* shard_text);
+
+// Adds the gates a run is judged by (--min-judged, --documented-only) to a subcommand that
+// judges results (run, merge, report), filling *gates: one wording for all three.
+void AddGateOptions(CLI::App* cmd, Gates* gates);
 
 // Loads the rules and the module surface and checks the cases against both: citations
 // (CheckCitations) and what each case uses (CheckAgainstSpec). Prints every problem and returns

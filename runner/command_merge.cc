@@ -71,12 +71,7 @@ CommandAction AddMergeCommand(CLI::App* app, const Invocation* invocation) {
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("-o,--output", o->out, "where to write the merged JSON report")->required();
-  cmd->add_option("--min-judged", o->gates.min_judged_percent,
-                  "fail when an implementation judged less than this percentage of its "
-                  "applicable cases (default 50)")
-      ->check(CLI::Range(0.0, 100.0));
-  cmd->add_flag("--documented-only", o->gates.documented_only,
-                "gate on the documented tier alone (as `run --documented-only`)");
+  AddGateOptions(cmd, &o->gates);
   cmd->footer(
       "Refuses (exit 2) reports of different catalogs, a pair given twice, an implementation "
       "described differently, an incomplete or inconsistent set of shards. Otherwise exits 1 "

@@ -30,12 +30,7 @@ CommandAction AddReportCommand(CLI::App* app, const Invocation* invocation) {
   cmd->add_option("--baseline", o->baseline,
                   "an earlier JSON report: the dashboard lists and marks what changed since")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--min-judged", o->gates.min_judged_percent,
-                  "fail when an implementation judged less than this percentage of its "
-                  "applicable cases (default 50)")
-      ->check(CLI::Range(0.0, 100.0));
-  cmd->add_flag("--documented-only", o->gates.documented_only,
-                "gate on the documented tier alone (as `run --documented-only`)");
+  AddGateOptions(cmd, &o->gates);
   cmd->footer("Exit statuses as `sigconform merge`.");
   return [o, invocation] {
     LoadedReport merged;

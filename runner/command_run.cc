@@ -587,14 +587,7 @@ CommandAction AddRunCommand(CLI::App* app, const Invocation* invocation) {
   cmd->add_option("--update-expectations", run->update_expectations,
                   "rewrite this expectation file from the run: pin every result that counts "
                   "against it, drop the entries of cases that now pass");
-  cmd->add_option("--min-judged", run->gates.min_judged_percent,
-                  "fail the run when an implementation judged less than this percentage of its "
-                  "applicable cases (unsupported, error and not-run are not judged; default 50)")
-      ->check(CLI::Range(0.0, 100.0));
-  cmd->add_flag("--documented-only", run->gates.documented_only,
-                "gate on the documented tier alone: a fail, crash, timeout or flaky result "
-                "whose case rests only on rules settled from CPython's behaviour is reported "
-                "but does not fail the run");
+  AddGateOptions(cmd, &run->gates);
   cmd->add_flag("-q,--quiet", run->quiet, "print only the summary");
   cmd->add_option("--isolation", run->isolation,
                   "how drivers start: auto (a fork-server for the cases that need no parent "
