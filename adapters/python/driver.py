@@ -40,6 +40,12 @@ try:
 except ImportError:  # a runtime built without threads
     _thread = None
 
+
+def _ident():
+    """The current thread's identity (0 on a runtime without threads: one thread only)."""
+    return _thread.get_ident() if _thread is not None else 0
+
+
 PROTOCOL = 1
 
 # "t" in every record counts from here: the moment the driver was imported.
@@ -274,7 +280,9 @@ def encode_exception(exc):
     name = errno.errorcode.get(number) if isinstance(number, int) else None
     try:
         message = str(exc)
-    except BaseException as inner:  # a broken __str__ must not hide the exception itself
+    except Exception as inner:  # a broken __str__ must not hide the exception itself
+        # (Exception only: a KeyboardInterrupt here comes from a handler, not from __str__,
+        # and must not be swallowed; run_step defers it.)
         message = "<str() failed: %s>" % type(inner).__name__
     return {"type": public_name(type(exc)),
             "mro": [public_name(c) for c in type(exc).__mro__ if c is not object],
@@ -303,6 +311,13 @@ class Case(object):
         # Handler events so far. list.append is atomic, so handlers (main thread) and `wait`
         # in any thread share it without a lock a handler could deadlock on.
         self.events = []
+        # While a thread writes down a step it has finished (its outcome, its record), an
+        # exception a handler raises there belongs to no step the case wrote: the handler
+        # defers it (`settling` holds the ident of the thread writing), and it comes out of the
+        # next step instead, or as a stray after the last one (spec/driver-protocol.md,
+        # "Handlers that raise while a step is written down").
+        self.settling = None
+        self.deferred = []
         self.handlers = {}
         for name, decl in sorted(program.get("handlers", {}).items()):
             self.handlers[name] = self.make_handler(name, decl)
@@ -373,9 +388,23 @@ class Case(object):
             if restore is not None:
                 signal.signal(signum, getattr(signal, restore))
             if raise_name is not None:
-                raise getattr(builtins, raise_name)("raised by handler %r" % name)
+                exc = getattr(builtins, raise_name)("raised by handler %r" % name)
+                if self.writing_down_a_step():
+                    self.deferred.append((_ident(), exc))
+                    return
+                raise exc
 
         return handler
+
+    def writing_down_a_step(self):
+        """Whether this thread has finished a step's action and is writing the step down: set
+        by run_step, or, before run_step could set it (up to 3.10 a handler may run at the very
+        first instruction of an except clause), run_step is handling the exception the action
+        raised, the one sys.exc_info() shows."""
+        if self.settling is not None and self.settling == _ident():
+            return True
+        tb = sys.exc_info()[2]
+        return tb is not None and tb.tb_frame.f_code is _RUN_STEP_CODE
 
     # ---- arguments -----------------------------------------------------------------------
 
@@ -695,10 +724,15 @@ class Case(object):
     def run_step(self, step, path, thread):
         """Execute one step and emit its record. The action, the encoding of its value and
         the binding share one guard, so an exception a handler raises right after the action
-        is observed in this step."""
+        is observed in this step. Once the outcome is known, exceptions handlers raise are
+        deferred (see `settling`): one deferred earlier comes out of this step instead of its
+        action."""
         exit_request = None
+        me = _ident()  # taken now: a call in the except clause would be a safe point
         t0 = now()
         try:
+            if self.deferred and self.deferred[0][0] == me:
+                raise self.deferred.pop(0)[1]  # a handler raised while the last step was written
             fn = getattr(self, "cmd_" + str(self.action_of(step)), None)
             if fn is None:
                 raise NotImplementedError("action %r is not supported by this driver"
@@ -709,13 +743,27 @@ class Case(object):
             outcome = {"ok": True, "value": self.encoder.value(value)}
             if "bind" in step:
                 self.bind(step["bind"], value)
+            self.settling = me
         except BaseException as exc:  # KeyboardInterrupt and SystemExit included
+            self.settling = me  # first: a handler still pending may run at any safe point now
             exit_request = None
-            outcome = {"ok": False, "exception": encode_exception(exc)}
+            outcome = None
+            while outcome is None:
+                try:
+                    outcome = {"ok": False, "exception": encode_exception(exc)}
+                except BaseException as late:  # a handler the driver does not wrap raised
+                    self.deferred.append((me, late))
             if step.get("uncaught"):
                 exit_request = _Uncaught(exc)
         t1 = now()
-        self.stream.emit("step", path=path, thread=thread, t0=t0, t1=t1, **outcome)
+        try:
+            self.stream.emit("step", path=path, thread=thread, t0=t0, t1=t1, **outcome)
+        except _CaseExit:
+            raise
+        except BaseException as late:  # raised while the line was written: it was written
+            self.deferred.append((me, late))
+        finally:
+            self.settling = None
         if exit_request is not None:
             raise exit_request
 
@@ -725,8 +773,14 @@ class Case(object):
                 self.run_step(step, prefix + str(index), thread)
             except (_CaseExit, _Uncaught):
                 raise
-            except BaseException as exc:  # surfaced between steps or while emitting
+            except BaseException as exc:  # surfaced between steps
                 self.stray(exc, thread)
+
+    def strays_left(self, thread):
+        # Exceptions deferred after the last step of the main thread: no step is left to
+        # carry them.
+        while self.deferred:
+            self.stray(self.deferred.pop(0)[1], thread)
 
     def stray(self, exc, thread):
         # Emitting may itself be interrupted by another raising handler; keep reporting.
@@ -756,6 +810,7 @@ class Case(object):
         self.stream.emit("start", protocol=PROTOCOL, case=self.program.get("case"),
                          **self.start_fields)
         self.run_steps(self.program["steps"], "", "main")
+        self.strays_left("main")
         try:
             self.stream.emit("done")
         except _CaseExit:
@@ -767,6 +822,9 @@ class Case(object):
 # --------------------------------------------------------------------------------------------
 # Commands
 # --------------------------------------------------------------------------------------------
+
+# The code of Case.run_step, to recognise its frame in a traceback (writing_down_a_step).
+_RUN_STEP_CODE = Case.run_step.__code__
 
 # Every action this file implements: `call` and each cmd_<do>.
 ACTIONS = ["call"] + sorted(n[len("cmd_"):] for n in dir(Case)

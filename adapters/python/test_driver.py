@@ -946,23 +946,41 @@ def test_stream_survives_a_closed_reader(drv):
     os.close(w)
 
 
-def test_exception_outside_a_step_is_a_stray_record(drv):
-    r, w = os.pipe()
-
+def _stream_raising_after_step_records(drv, count):
     class FlakyStream(drv.Stream):
-        """Raises once after writing the first step record, as a handler would."""
-        failed = False
+        """Raises after writing each of the first `count` step records, as a handler that ran
+        while the driver wrote the step down would."""
+        raised = 0
 
         def emit(self, ev, **fields):
             drv.Stream.emit(self, ev, **fields)
-            if ev == "step" and not self.failed:
-                self.failed = True
-                raise RuntimeError("handler between steps")
+            if ev == "step" and self.raised < count:
+                self.raised += 1
+                raise RuntimeError("handler while a step is written down")
+    return FlakyStream
 
-    case = drv.Case({"case": "x/y", "steps": [{"do": "check"}, {"do": "check"}]}, FlakyStream(w))
+
+def test_exception_while_a_step_is_written_comes_out_of_the_next_step(drv):
+    r, w = os.pipe()
+    stream = _stream_raising_after_step_records(drv, 1)(w)
+    case = drv.Case({"case": "x/y", "steps": [{"do": "check"}, {"do": "check"}]}, stream)
     case.run()
     recs = _lines(r)
-    assert [x["ev"] for x in recs] == ["start", "step", "stray", "step", "done"]
+    # Neither lost nor a stray: the second step is observed with it, its own record kept.
+    assert [x["ev"] for x in recs] == ["start", "step", "step", "done"]
+    assert recs[1]["ok"] is True
+    assert recs[2]["ok"] is False and recs[2]["exception"]["type"] == "RuntimeError"
+    os.close(r)
+    os.close(w)
+
+
+def test_exception_after_the_last_step_is_a_stray_record(drv):
+    r, w = os.pipe()
+    stream = _stream_raising_after_step_records(drv, 1)(w)
+    case = drv.Case({"case": "x/y", "steps": [{"do": "check"}]}, stream)
+    case.run()
+    recs = _lines(r)
+    assert [x["ev"] for x in recs] == ["start", "step", "stray", "done"]
     assert recs[2]["exception"]["type"] == "RuntimeError" and recs[2]["thread"] == "main"
     os.close(r)
     os.close(w)

@@ -93,9 +93,8 @@ bool RaisedByHandler(const json& items, size_t at, const json& handlers) {
 // exception, before it writes the step's record; on the reference, after. Which safe point
 // comes first is the driver's, so the record of such a step moves past the handler events
 // that follow it, up to the next step: their order among themselves still counts. When one of
-// those late handlers raises the same type again, CPython's driver is still inside the step and
-// reports one exception for it, the reference's reports the second apart as a stray: such a
-// stray right after them is dropped.
+// those late handlers raises as well, every driver reports that second exception after the
+// step's record (spec/driver-protocol.md): it is compared as it is, never dropped.
 void PlaceRaisingStepsAfterTheirLateHandlers(json* items, const json& handlers) {
   for (size_t i = 0; i < items->size(); i++) {
     if (!(*items)[i].contains("step") || !(*items)[i].contains("raises")) continue;
@@ -104,10 +103,6 @@ void PlaceRaisingStepsAfterTheirLateHandlers(json* items, const json& handlers) 
     while (k + 1 < items->size() && (*items)[k + 1].contains("event")) {
       std::swap((*items)[k], (*items)[k + 1]);
       k++;
-    }
-    if (k > i && k + 1 < items->size() && (*items)[k + 1].contains("stray") &&
-        (*items)[k + 1]["stray"] == (*items)[k]["raises"]["type"]) {
-      items->erase(items->begin() + static_cast<std::ptrdiff_t>(k + 1));
     }
     i = k;
   }

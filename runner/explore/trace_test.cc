@@ -117,12 +117,12 @@ TEST(TraceTest, WhetherLateHandlersRunBeforeOrAfterTheRaisingStepsRecordDoesNotC
   EXPECT_EQ(TraceOf(c, RaisingUnblock(true, "rec")), TraceOf(c, RaisingUnblock(false, "rec")));
   // Which handler ran still counts.
   EXPECT_NE(TraceOf(c, RaisingUnblock(true, "rec")), TraceOf(c, RaisingUnblock(false, "boom")));
-  // A late handler that raises the same type again: one exception on CPython, a stray on the
-  // reference.
+  // A late handler that raises again: its exception is never dropped (a driver that lost it
+  // once hid behind such a rule), so a run without it differs.
   RunRecord stray = RaisingUnblock(true, "boom");
   stray.records.insert(stray.records.begin() + 3,
                        json::parse(R"({"ev":"stray","exception":{"type":"OSError"}})"));
-  EXPECT_EQ(TraceOf(c, stray), TraceOf(c, RaisingUnblock(false, "boom")));
+  EXPECT_NE(TraceOf(c, stray), TraceOf(c, RaisingUnblock(false, "boom")));
   // A step that raises on its own (no handler raised that type) keeps its place.
   doc["handlers"]["boom"]["raise"] = "ValueError";
   ASSERT_TRUE(ValidateCase(doc, "explore", "explore/t", &c).empty());
