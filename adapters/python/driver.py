@@ -311,13 +311,19 @@ class Case(object):
         # Handler events so far. list.append is atomic, so handlers (main thread) and `wait`
         # in any thread share it without a lock a handler could deadlock on.
         self.events = []
-        # While a thread writes down a step it has finished (its outcome, its record), an
-        # exception a handler raises there belongs to no step the case wrote: the handler
-        # defers it (`settling` holds the ident of the thread writing), and it comes out of the
-        # next step instead, or as a stray after the last one (spec/driver-protocol.md,
-        # "Handlers that raise while a step is written down").
-        self.settling = None
-        self.deferred = []
+        # From the end of a step's action to the start of the next one's, a thread runs the
+        # driver's code (the step's outcome and record, the loop): an exception a handler
+        # raises there belongs to no step the case wrote. The handler defers it (`settling`
+        # holds the idents of the threads in that stretch), and it comes out of the next step
+        # instead, or as a stray after the last one (spec/driver-protocol.md, "Handlers that
+        # raise between steps"). set.add and set.discard are atomic.
+        self.settling = set()
+        # What handlers did there, in the order they did it, each with the thread's ident:
+        # ("record", fields) for a `handler` record, ("raise", exception). Records are written
+        # after the step's record up to the first exception; that exception is the next step's
+        # outcome, and what follows it comes after that step, and so on: one exception per step,
+        # as one handler's exception per safe point.
+        self.late = []
         self.handlers = {}
         for name, decl in sorted(program.get("handlers", {}).items()):
             self.handlers[name] = self.make_handler(name, decl)
@@ -373,14 +379,19 @@ class Case(object):
         raise_name = decl.get("raise")
 
         def handler(signum, frame):
+            late = self.writing_down_a_step()
             if record:
                 try:
                     signame = signal.Signals(signum).name
                 except (ValueError, AttributeError):
                     signame = None  # e.g. a real-time signal: not a Signals member
-                self.stream.emit("handler", handler=name, signum=signum, signame=signame,
-                                 thread=self.thread_name(),
-                                 frame="none" if frame is None else "frame")
+                fields = dict(handler=name, signum=signum, signame=signame,
+                              thread=self.thread_name(),
+                              frame="none" if frame is None else "frame")
+                if late:  # after the record of the step being written down, as it ran after it
+                    self.late.append((_ident(), "record", fields))
+                else:
+                    self.stream.emit("handler", **fields)
                 self.events.append(signum)
             if write is not None:
                 # Resolved now, not at declaration: the descriptor is usually bound later.
@@ -389,19 +400,18 @@ class Case(object):
                 signal.signal(signum, getattr(signal, restore))
             if raise_name is not None:
                 exc = getattr(builtins, raise_name)("raised by handler %r" % name)
-                if self.writing_down_a_step():
-                    self.deferred.append((_ident(), exc))
+                if late:
+                    self.late.append((_ident(), "raise", exc))
                     return
                 raise exc
 
         return handler
 
     def writing_down_a_step(self):
-        """Whether this thread has finished a step's action and is writing the step down: set
-        by run_step, or, before run_step could set it (up to 3.10 a handler may run at the very
+        """Whether this thread is between two steps' actions: marked by run_step, or, before run_step could set it (up to 3.10 a handler may run at the very
         first instruction of an except clause), run_step is handling the exception the action
         raised, the one sys.exc_info() shows."""
-        if self.settling is not None and self.settling == _ident():
+        if _ident() in self.settling:
             return True
         tb = sys.exc_info()[2]
         return tb is not None and tb.tb_frame.f_code is _RUN_STEP_CODE
@@ -724,15 +734,17 @@ class Case(object):
     def run_step(self, step, path, thread):
         """Execute one step and emit its record. The action, the encoding of its value and
         the binding share one guard, so an exception a handler raises right after the action
-        is observed in this step. Once the outcome is known, exceptions handlers raise are
-        deferred (see `settling`): one deferred earlier comes out of this step instead of its
-        action."""
+        is observed in this step. Once the outcome is known and until the next step's action,
+        exceptions handlers raise are deferred (see `settling`): one deferred earlier comes
+        out of this step instead of its action."""
         exit_request = None
         me = _ident()  # taken now: a call in the except clause would be a safe point
         t0 = now()
         try:
-            if self.deferred and self.deferred[0][0] == me:
-                raise self.deferred.pop(0)[1]  # a handler raised while the last step was written
+            self.release_late(me)
+            if self.late and self.late[0][0] == me:
+                raise self.late.pop(0)[2]  # a handler raised between the steps
+            self.settling.discard(me)  # from here a handler's exception is this step's
             fn = getattr(self, "cmd_" + str(self.action_of(step)), None)
             if fn is None:
                 raise NotImplementedError("action %r is not supported by this driver"
@@ -743,16 +755,16 @@ class Case(object):
             outcome = {"ok": True, "value": self.encoder.value(value)}
             if "bind" in step:
                 self.bind(step["bind"], value)
-            self.settling = me
+            self.settling.add(me)
         except BaseException as exc:  # KeyboardInterrupt and SystemExit included
-            self.settling = me  # first: a handler still pending may run at any safe point now
+            self.settling.add(me)  # first: a handler still pending may run at any safe point now
             exit_request = None
             outcome = None
             while outcome is None:
                 try:
                     outcome = {"ok": False, "exception": encode_exception(exc)}
                 except BaseException as late:  # a handler the driver does not wrap raised
-                    self.deferred.append((me, late))
+                    self.late.append((me, "raise", late))
             if step.get("uncaught"):
                 exit_request = _Uncaught(exc)
         t1 = now()
@@ -761,9 +773,8 @@ class Case(object):
         except _CaseExit:
             raise
         except BaseException as late:  # raised while the line was written: it was written
-            self.deferred.append((me, late))
-        finally:
-            self.settling = None
+            self.late.append((me, "raise", late))
+        self.release_late(me)
         if exit_request is not None:
             raise exit_request
 
@@ -778,9 +789,25 @@ class Case(object):
 
     def strays_left(self, thread):
         # Exceptions deferred after the last step of the main thread: no step is left to
-        # carry them.
-        while self.deferred:
-            self.stray(self.deferred.pop(0)[1], thread)
+        # carry them. Handlers raise at once again from here (an exception then is a stray too).
+        me = _ident()
+        self.settling.discard(me)
+        self.release_late(me)
+        while self.late and self.late[0][0] == me:
+            self.stray(self.late.pop(0)[2], thread)
+            self.release_late(me)
+
+    def release_late(self, me):
+        """Writes the records of what handlers did between two steps' actions, in order, up
+        to the first exception they raised (left first in `late` for the next step)."""
+        while self.late and self.late[0][0] == me and self.late[0][1] == "record":
+            fields = self.late.pop(0)[2]
+            try:
+                self.stream.emit("handler", **fields)
+            except _CaseExit:
+                raise
+            except BaseException as late:  # written; a handler that does not defer raised
+                self.late.append((me, "raise", late))
 
     def stray(self, exc, thread):
         # Emitting may itself be interrupted by another raising handler; keep reporting.

@@ -164,11 +164,17 @@ void Program::Run() {
     // Unreachable: an `exit` step in the main thread ends the process itself.
     Finish(0);
   }
-  // Handlers that tripped during the last step's record still run, outside any step.
-  try {
-    sigref::CheckSignals();
-  } catch (const sigref::BaseException& e) {
-    obs_.Emit({{"ev", "stray"}, {"exception", EncodeException(e)}, {"thread", ThreadName()}});
+  // Handlers that tripped during the last step's record still run, outside any step. A handler
+  // that raises leaves the others pending (one exception per safe point): check again until
+  // none is left, each exception a stray (spec/driver-protocol.md, "Handlers that raise
+  // between steps").
+  for (;;) {
+    try {
+      sigref::CheckSignals();
+      break;
+    } catch (const sigref::BaseException& e) {
+      obs_.Emit({{"ev", "stray"}, {"exception", EncodeException(e)}, {"thread", ThreadName()}});
+    }
   }
   obs_.Emit({{"ev", "done"}});
   Finish(0);

@@ -626,7 +626,12 @@ class Builder {
       double seconds = 0.01 * static_cast<double>(1 + rng_.Below(5));
       Emit(Call("setitimer", json::array({"@ITIMER_REAL", json{{"float", seconds}}})));
     } else {
-      Emit(json{{"do", "parent_kill"}, {"sig", sig}});
+      // Sent only once the program sleeps in the step that waits for it, where both drivers
+      // take it: sent at once, it may land in the parent_kill step itself or between the two,
+      // one run here and the other there (a flaky difference of no meaning).
+      json kill = json{{"do", "parent_kill"}, {"sig", sig}};
+      if (Op("parent_kill_once_blocked")) kill["once_blocked"] = true;
+      Emit(kill);
     }
     if (blocked_wait) {
       std::vector<std::string> fns;
