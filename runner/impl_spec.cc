@@ -41,8 +41,11 @@ std::optional<std::vector<std::string>> RegisteredArgv(const std::string& name) 
     if (found.name == name) return Argv{found.program, python_driver};
   }
   if (name == "pyodide") {
+    // The native addon of its fork-server, when the build made it (adapters/pyodide/meson.build):
+    // the driver offers a fork-server only when it loads.
     return Argv{"node", SourceRoot() + "/adapters/pyodide/driver.cjs", "--cache",
-                BuildRoot() + "/adapters/pyodide/cache"};
+                BuildRoot() + "/adapters/pyodide/cache", "--native",
+                BuildRoot() + "/adapters/pyodide/fork_server.node"};
   }
   return std::nullopt;
 }

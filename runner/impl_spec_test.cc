@@ -121,7 +121,9 @@ TEST(ImplSpec, PyodideRunsTheNodeDriverWithItsCacheInTheBuildTree) {
   ASSERT_TRUE(pyodide) << error;
   EXPECT_EQ(pyodide->argv,
             (Words{"node", std::string(SIGCONFORM_SOURCE_ROOT) + "/adapters/pyodide/driver.cjs",
-                   "--cache", std::string(SIGCONFORM_BUILD_ROOT) + "/adapters/pyodide/cache"}));
+                   "--cache", std::string(SIGCONFORM_BUILD_ROOT) + "/adapters/pyodide/cache",
+                   "--native",
+                   std::string(SIGCONFORM_BUILD_ROOT) + "/adapters/pyodide/fork_server.node"}));
 }
 
 // A pyenv tree made of empty executables: only what matters to the discovery.

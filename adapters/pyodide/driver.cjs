@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The sigconform driver for Pyodide on Node.js (spec/driver-protocol.md).
 //
-// Usage: node driver.cjs [--cache DIR] describe
-//        node driver.cjs [--cache DIR] run [FILE]
+// Usage: node driver.cjs [--cache DIR] [--native FILE] describe
+//        node driver.cjs [--cache DIR] [--native FILE] run [FILE]
+//        node driver.cjs [--cache DIR] --native FILE serve
 //        node driver.cjs [--cache DIR] prepare
 //
 // Pyodide is CPython compiled for wasm32-emscripten, a platform whose signals the documentation
@@ -11,7 +12,9 @@
 // to forward the real signals the process receives into the interpreter. `prepare` makes the
 // caches that make a fresh interpreter cheap (loader.cjs) and exits; `describe` and `run` make
 // them too when they are missing. DIR defaults to $SIGCONFORM_PYODIDE_CACHE, else `.cache`
-// beside this file.
+// beside this file. `serve` is the fork-server (serve.cjs); it needs the native addon FILE
+// (fork_server.c, built by meson), and `describe` offers it (`fork_server`) only when FILE
+// loads. FILE defaults to $SIGCONFORM_PYODIDE_NATIVE.
 //
 // Like every driver it writes nothing on standard output or error itself, except one sentence
 // on standard error when it cannot start at all (usage, a missing npm package); then it exits
@@ -40,6 +43,29 @@ const FORWARDED = ["SIGHUP", "SIGINT", "SIGQUIT", "SIGTRAP", "SIGUSR1", "SIGUSR2
                    "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGWINCH",
                    "SIGIO", "SIGPWR", "SIGSYS"];
 
+// The Python driver, which runs unchanged inside Pyodide.
+const DRIVER_PATH = path.join(__dirname, "..", "python", "driver.py");
+
+// The native addon of the fork-server, or null when it is not given or does not load (then
+// `describe` does not offer a fork-server and every case runs by `run`).
+function loadNative(file) {
+  if (file === null) return null;
+  try {
+    return require(file);
+  } catch (e) {
+    return null;
+  }
+}
+
+// Whether descriptor 4 is the /dev/null the native exec leaves there for `serve`.
+function descriptor4IsReserved() {
+  try {
+    return fs.readlinkSync("/proc/self/fd/4") === "/dev/null";
+  } catch (e) {
+    return false;
+  }
+}
+
 function refuse(message) {
   fs.writeSync(2, `sigconform pyodide driver: ${message}\n`);
   process.exit(2);
@@ -47,17 +73,20 @@ function refuse(message) {
 
 function parseArguments(argv) {
   const args = { cacheDir: process.env.SIGCONFORM_PYODIDE_CACHE || path.join(__dirname, ".cache"),
+                 native: process.env.SIGCONFORM_PYODIDE_NATIVE || null,
                  command: null, file: null };
   let i = 0;
-  if (argv[i] === "--cache") {
-    if (argv.length < 2) refuse("--cache needs a directory");
-    args.cacheDir = path.resolve(argv[i + 1]);
+  while (argv[i] === "--cache" || argv[i] === "--native") {
+    if (argv.length < i + 2) refuse(`${argv[i]} needs a value`);
+    if (argv[i] === "--cache") args.cacheDir = path.resolve(argv[i + 1]);
+    else args.native = path.resolve(argv[i + 1]);
     i += 2;
   }
   args.command = argv[i];
-  if (!["describe", "run", "prepare"].includes(args.command) || argv.length > i + 2 ||
+  if (!["describe", "run", "serve", "prepare"].includes(args.command) || argv.length > i + 2 ||
       (args.command !== "run" && argv.length > i + 1)) {
-    refuse("usage: driver.cjs [--cache DIR] describe | run [FILE] | prepare");
+    refuse("usage: driver.cjs [--cache DIR] [--native FILE] describe | run [FILE] | serve | " +
+           "prepare");
   }
   args.file = argv[i + 1] || null;
   return args;
@@ -140,6 +169,18 @@ async function main() {
     await loader.prepare(args.cacheDir, process.env);
     return;
   }
+  const native = loadNative(args.native);
+  if (args.command === "serve") {
+    if (native === null) refuse("serve needs the native addon (--native FILE)");
+    if (!process.execArgv.includes("--single-threaded") || !descriptor4IsReserved()) {
+      // V8 must never leave work half done on a thread that a fork would lose, and Node.js's
+      // own descriptors must be above the case's five (fork_server.c, Exec).
+      native.exec(process.execPath, [process.execPath, "--single-threaded", ...process.execArgv,
+                                     __filename, ...process.argv.slice(2)]);
+    }
+    await require("./serve.cjs").serve(native, args.cacheDir, DRIVER_PATH, FORWARDED);
+    return;
+  }
   const program = args.command === "run" ? readProgram(args) : null;
   const obsFd = process.env.SIGCONFORM_OBS_FD === undefined ? 1 : Number(process.env.SIGCONFORM_OBS_FD);
   const interrupt = new SharedArrayBuffer(4);
@@ -153,13 +194,22 @@ async function main() {
       obsFd,
       interrupt,
       unavailable: [],
-      driverPath: path.join(__dirname, "..", "python", "driver.py"),
+      driverPath: DRIVER_PATH,
+      extra: { fork_server: native !== null && process.platform === "linux" },
     },
     stdout: false,
     stderr: false,
   });
   worker.on("message", (message) => {
     if (message.signals) bridge.setNumbers(message.signals);
+    if (message.crash) {
+      // The implementation crashed, not the driver: end the way CPython's own fatal errors
+      // end a process, by SIGABRT (spec/driver-protocol.md), so the runner scores a crash.
+      fs.writeSync(2, "sigconform pyodide driver: the Pyodide runtime crashed; " +
+                      `ending by SIGABRT: ${message.crash.split("\n")[0]}\n`);
+      process.kill(process.pid, "SIGABRT");
+      process.abort();
+    }
     if (message.failure) {
       fs.writeSync(2, `sigconform pyodide driver: the runtime failed: ${message.failure}\n`);
       process.exit(70);

@@ -8,8 +8,11 @@ process is the language's doing, not the host's:
     anything else is printed on standard error and gives 1);
   - any other uncaught exception is printed by `sys.excepthook` and gives 1;
   - an uncaught `KeyboardInterrupt` ends the process by SIGINT, as CPython 3.8+ does;
-  - then runtime.cjs finalises the interpreter (atexit handlers, flushing `sys.stdout`), and a
-    failed flush turns the status into 120.
+  - then case.cjs finalises the interpreter (atexit handlers, flushing `sys.stdout`), and a
+    failed flush turns the status into 120. A process forked by the fork-server (serve.cjs)
+    does what of that a case can observe and skips freeing every object, as the Python
+    driver's forked processes do (spec/driver-protocol.md, `serve`): freeing would copy most
+    of the pages it shares with the server.
 """
 
 import json
@@ -50,14 +53,19 @@ def run(argv, environ, unavailable, extra, isolation):
         obs = os.open(OBS_DEVICE, os.O_WRONLY)
         driver.main(list(argv), obs_fd=obs, unavailable=tuple(unavailable), extra=dict(extra),
                     start_fields={"isolation": isolation})
+        code = None
     except SystemExit as exc:
-        return _exit_code(exc)
+        if isolation != "fork-server":
+            return _exit_code(exc)
+        code = exc.code
     except KeyboardInterrupt:
         sys.excepthook(*sys.exc_info())
         return "SIGINT"
     except BaseException:
         sys.excepthook(*sys.exc_info())
         return 1
+    if isolation == "fork-server":
+        driver._exit_as_cpython_would(code)  # ends the runtime by os._exit: case.cjs sees it
     return 0
 
 

@@ -83,7 +83,10 @@ function defineModuleFactory(dir) {
   source = source.replace(/await import\("(node:[a-z_/]+|ws)"\)/g,
                           (whole, name) => `await __sigconformImport("${name}")`);
   const wrapped = `(function (require, __filename, __dirname, __sigconformImport) {${source}\n})`;
-  const cacheFile = path.join(dir, "pyodide.asm.js.v8cache");
+  // V8 rejects a code cache made under other flags: the fork-server's (--single-threaded,
+  // serve.cjs) is kept apart, or it and `run` would keep replacing each other's.
+  const flavour = process.execArgv.includes("--single-threaded") ? ".single-threaded" : "";
+  const cacheFile = path.join(dir, `pyodide.asm.js${flavour}.v8cache`);
   const cached = readOrNull(cacheFile);
   const script = new vm.Script(wrapped, { filename: file, cachedData: cached || undefined });
   const importShim = async (name) => {

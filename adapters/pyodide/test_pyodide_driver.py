@@ -204,6 +204,30 @@ def test_fill_stops_at_its_bound_on_a_pipe_that_never_fills(cache_dir):
     assert run.exception("2")["type"] == "FillLimitExceeded"
 
 
+def test_a_fatal_error_of_the_runtime_ends_the_process_by_sigabrt(cache_dir):
+    # raise_signal(NSIG) makes Pyodide 0.29 call through a null function pointer: the runtime
+    # crashes, which the host reports the way a native crash is seen, by SIGABRT.
+    run = run_case(cache_dir, [{"call": "raise_signal", "args": [65]}, {"do": "check"}])
+    assert run.returncode == -signal.SIGABRT, (run.returncode, run.stderr)
+    assert b"Pyodide has suffered a fatal error" in run.stderr
+    assert b"the Pyodide runtime crashed" in run.stderr
+    assert [r["ev"] for r in run.records] == ["start"]
+
+
+def test_the_runner_scores_a_fatal_error_of_the_runtime_as_a_crash(cache_dir, tmp_path):
+    runner = os.environ.get("SIGCONFORM_BIN")
+    if runner is None:
+        pytest.skip("SIGCONFORM_BIN is set by meson: the runner under test")
+    case = "sending/raise-signal-beyond-nsig-raises-einval"
+    report = tmp_path / "report.json"
+    proc = subprocess.run([runner, "run", "-q", "--impl", "pyodide", "--filter", case,
+                           "--json", str(report)], stdin=subprocess.DEVNULL,
+                          capture_output=True, timeout=RUN_TIMEOUT)
+    assert proc.returncode == 1, proc.stderr
+    [result] = [r for r in json.load(open(report))["results"] if r["case"] == case]
+    assert result["status"] == "crash", result
+
+
 def test_process_info_reports_the_runtimes_own_ids(cache_dir):
     run = run_case(cache_dir, [{"do": "process_info"}])
     pid, uid, ppid = run.value("0")["tuple"]
