@@ -332,8 +332,10 @@ int RunCommand(const RunOptions& options) {
   // One fork-server per implementation that offers one (ForkServer): the interpreter starts
   // once, and each case that needs no parent state set before exec is forked from it.
   std::vector<std::unique_ptr<ForkServer>> servers(impls.size());
+  // Why an implementation whose driver offers a fork-server has none for the whole run.
+  std::vector<std::string> no_server(impls.size());
   for (size_t i = 0; i < impls.size(); i++) {
-    if (options.isolation == "fork-exec" || !described[i].description) continue;
+    if (!described[i].description) continue;
     if (!described[i].description->fork_server) {
       if (options.isolation == "fork-server") {
         PrintErr("sigconform: --isolation fork-server: the driver of " +
@@ -342,12 +344,20 @@ int RunCommand(const RunOptions& options) {
       }
       continue;
     }
+    if (options.isolation == "fork-exec") {
+      no_server[i] = "--isolation fork-exec";
+      continue;
+    }
+    bool any_fits = false;
+    for (size_t k : per_impl[i]) any_fits = any_fits || FitsForkServer(planned[k].kase->parent);
+    if (!any_fits) continue;  // every case needs parent state set before exec: no start-up to pay
     std::string error;
     servers[i] = ForkServer::Start(impls[i].argv, CaseEnvironment(BaseEnvironment(), ParentState{}),
                                    &error);
     if (!servers[i]) {
-      PrintErr("sigconform: " + TerminalText(impls[i].name) + ": no fork-server (" +
-               TerminalText(error) + "); its cases run by fork+exec\n");
+      no_server[i] = "the fork-server did not start: " + error;
+      PrintErr("sigconform: " + TerminalText(impls[i].name) + ": " + TerminalText(no_server[i]) +
+               "; its cases run by fork+exec\n");
     }
   }
   std::vector<size_t> spec_pair;  // spec index -> index into `planned`
@@ -456,15 +466,39 @@ int RunCommand(const RunOptions& options) {
     console.Finished(&p - planned.data(), shown);
     if (options.exit_first && IsUnexpected(shown.status)) supervisor.StopStarting();
   };
+  // A server that stops during the run is announced once, as it happens.
+  std::vector<bool> stop_announced(impls.size(), false);
   supervisor.set_started([&](size_t index) {
     const Planned& p = planned[spec_pair[index]];
     console.Started(spec_pair[index], p.kase->id + " on " + impls[p.impl_index].name);
+    const ForkServer* server = servers[p.impl_index].get();
+    if (server != nullptr && !server->alive() && !stop_announced[p.impl_index]) {
+      stop_announced[p.impl_index] = true;
+      console.Line("NOTE  " + TerminalText(impls[p.impl_index].name) +
+                   ": the fork-server stopped after " + std::to_string(server->served()) +
+                   " cases: " + TerminalText(server->stop_reason()) +
+                   "; the rest run by fork+exec");
+    }
   });
+  // Where the supervisor's clock starts, on the run's clock (a result's `started`).
+  double supervisor_offset = 0;
   supervisor.set_progress([&](size_t index, const RunRecord& record) {
     // A run the interruption ended has no verdict: its pair is reported as not-run below.
     if (record.interrupted) return;
     Planned& p = planned[spec_pair[index]];
     Result judged = JudgeOneRun(p, record);
+    if (record.started >= 0) judged.started = supervisor_offset + record.started;
+    if (judged.isolation == "fork-exec" && described[p.impl_index].description &&
+        described[p.impl_index].description->fork_server) {
+      const std::string parent = ParentStateBeforeExec(p.kase->parent);
+      if (!parent.empty()) {
+        judged.isolation_reason = "its parent state is set before exec (" + parent + ")";
+      } else if (!no_server[p.impl_index].empty()) {
+        judged.isolation_reason = no_server[p.impl_index];
+      } else {
+        judged.isolation_reason = record.isolation_note;
+      }
+    }
     p.verdicts.push_back(judged.status);
     if (p.runs_finished++ == 0) {
       first_run[spec_pair[index]] = std::move(judged);
@@ -474,6 +508,7 @@ int RunCommand(const RunOptions& options) {
     if (p.runs_finished == static_cast<size_t>(info.repeat)) finish_pair(p);
   });
   if (interrupted) specs.clear();  // interrupted while describing: nothing more starts
+  supervisor_offset = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::vector<RunRecord> records = supervisor.Run(specs);
   if (supervisor.interrupted()) {
     interrupted = true;
@@ -500,6 +535,18 @@ int RunCommand(const RunOptions& options) {
     std::vector<Expectations> other_files = {others};
     expectations_ok = UpdateExpectationFile(options, other_files, descriptions, impl_of_result,
                                             &outcome, &console);
+  }
+
+  // How each fork-server served, and why it stopped or was not used.
+  for (size_t i = 0; i < impls.size(); i++) {
+    if (!described[i].description || !described[i].description->fork_server) continue;
+    nlohmann::json& fs = info.implementations[i].fork_server;
+    fs = {{"served", servers[i] ? servers[i]->served() : 0}};
+    if (!no_server[i].empty()) {
+      fs["stop_reason"] = SanitizeUtf8(no_server[i]);
+    } else if (servers[i] && !servers[i]->stop_reason().empty()) {
+      fs["stop_reason"] = SanitizeUtf8(servers[i]->stop_reason());
+    }
   }
 
   info.ended_at = NowIso8601();

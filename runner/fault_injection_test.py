@@ -236,6 +236,34 @@ def test_fault(f, tmp_path):
           % (f.name, f.status, took, peak_kb, report["run"]["runner_max_rss_kb"]))
 
 
+def test_a_fork_server_that_stops_is_named_with_its_reason(tmp_path):
+    """Issue 14: a fork-server that died left every case to fork+exec without a word. Its
+    stop reason is now in the report (the implementation's and each result's) and on the
+    console, and its cases still run and pass."""
+    root = tmp_path / "cases"
+    for case_id in NEIGHBOURS:
+        case = load_case(case_id)
+        case.pop("parent", None)  # no parent state: every case is the server's to fork
+        path = root / (case_id + ".json")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(case))
+    out = str(tmp_path / "out")
+    spec = "faulty=/usr/bin/python3 %s fork-server-exits" % FAULTY
+    proc, stdout, stderr, _, _ = run_runner(
+        ["run", "--impl", spec, "--cases", str(root), "--out", out, "-j", "1"])
+    report = check_reports(out)
+    assert proc.returncode == 0, stderr
+    reason = "the fork-server has ended, exit code 0"
+    [impl] = report["run"]["implementations"]
+    assert impl["fork_server"] == {"served": 0, "stop_reason": reason}, impl["fork_server"]
+    for r in report["results"]:
+        assert r["status"] == "pass", r
+        assert r["isolation"] == "fork-exec", r
+        assert r["isolation_reason"] == "the fork-server stopped: " + reason, r
+    assert ("NOTE  faulty: the fork-server stopped after 0 cases: %s; the rest run by fork+exec"
+            % reason) in stdout.decode(), stdout
+
+
 def test_there_are_at_least_25_faults():
     assert len(FAULTS) >= 25
     assert len({f.name for f in FAULTS}) == len(FAULTS)

@@ -8,10 +8,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include "bounded_json.h"
+#include "signal_names.h"
+#include "text.h"
 
 namespace sigconform {
 namespace {
@@ -25,9 +29,10 @@ double Now() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
-// Sends `text` with `fds` attached, as one SOCK_SEQPACKET message.
+// Sends `text` with `fds` attached, as one SOCK_SEQPACKET message. On failure *gone is true
+// when the other end has closed (EPIPE, ECONNRESET).
 bool SendWithFds(int socket_fd, const std::string& text, const std::vector<int>& fds,
-                 std::string* error) {
+                 std::string* error, bool* gone) {
   struct iovec iov;
   iov.iov_base = const_cast<char*>(text.data());
   iov.iov_len = text.size();
@@ -48,6 +53,7 @@ bool SendWithFds(int socket_fd, const std::string& text, const std::vector<int>&
     sent = sendmsg(socket_fd, &msg, MSG_NOSIGNAL);
   } while (sent < 0 && errno == EINTR);
   if (sent != static_cast<ssize_t>(text.size())) {
+    *gone = sent < 0 && (errno == EPIPE || errno == ECONNRESET);
     *error = std::string("cannot send the case to the fork-server: ") +
              (sent < 0 ? std::strerror(errno) : "short write");
     return false;
@@ -55,17 +61,54 @@ bool SendWithFds(int socket_fd, const std::string& text, const std::vector<int>&
   return true;
 }
 
+// "10", "0.5": seconds for a message.
+std::string FormatSeconds(double seconds) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", seconds);
+  return buffer;
+}
+
+// ", exit code 1" or ", killed by SIGKILL" for the server `pid` when it has ended (left
+// unreaped for Kill), "" while it runs or when that cannot be known.
+std::string ExitOf(pid_t pid) {
+  if (pid <= 0) return "";
+  siginfo_t info;
+  std::memset(&info, 0, sizeof info);
+  // A server that closed its socket may still be on its way out: give it a moment.
+  for (int i = 0; i < 100; ++i) {
+    if (waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0) return "";
+    if (info.si_pid == pid) break;
+    usleep(1000);
+  }
+  if (info.si_pid != pid) return "";
+  if (info.si_code == CLD_EXITED) return ", exit code " + std::to_string(info.si_status);
+  return ", killed by " + SignalName(info.si_status);
+}
+
 }  // namespace
 
-bool FitsForkServer(const ParentState& parent) {
-  return parent.ignore.empty() && parent.block.empty() && parent.pending.empty() &&
-         parent.stdout_mode == ParentState::Stdout::kCapture && parent.env.empty() &&
-         parent.rlimits.empty();
+std::string ParentStateBeforeExec(const ParentState& parent) {
+  std::string keys;
+  auto add = [&keys](bool present, const char* key) {
+    if (!present) return;
+    if (!keys.empty()) keys += ", ";
+    keys += key;
+  };
+  add(!parent.ignore.empty(), "parent.ignore");
+  add(!parent.block.empty(), "parent.block");
+  add(!parent.pending.empty(), "parent.pending");
+  add(parent.stdout_mode != ParentState::Stdout::kCapture, "parent.stdout");
+  add(!parent.env.empty(), "parent.env");
+  add(!parent.rlimits.empty(), "parent.rlimits");
+  return keys;
 }
+
+bool FitsForkServer(const ParentState& parent) { return ParentStateBeforeExec(parent).empty(); }
 
 std::unique_ptr<ForkServer> ForkServer::Start(const std::vector<std::string>& argv,
                                               const std::vector<std::string>& env,
-                                              std::string* error) {
+                                              std::string* error, double start_seconds,
+                                              double answer_seconds) {
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
     *error = std::string("cannot create the fork-server's socket: ") + std::strerror(errno);
@@ -78,14 +121,18 @@ std::unique_ptr<ForkServer> ForkServer::Start(const std::vector<std::string>& ar
   spec.env = env;
   spec.channel_fd = theirs.get();
   std::unique_ptr<ForkServer> server(new ForkServer());
+  server->start_seconds_ = start_seconds;
+  server->answer_seconds_ = answer_seconds;
+  server->started_at_ = Now();
   if (!Launch(spec, &server->server_, error)) return nullptr;
   server->socket_ = std::move(ours);
   return server;
 }
 
-ForkServer::~ForkServer() { Kill(); }
+ForkServer::~ForkServer() { Kill(""); }
 
-void ForkServer::Kill() {
+void ForkServer::Kill(const std::string& reason) {
+  if (alive_ && stop_reason_.empty()) stop_reason_ = reason;
   alive_ = false;
   socket_.reset();
   if (server_.pid > 0) {
@@ -96,14 +143,23 @@ void ForkServer::Kill() {
   }
 }
 
+std::string ForkServer::Ended() const {
+  return std::string("the fork-server has ended") + (started_ ? "" : " before it started") +
+         ExitOf(server_.pid);
+}
+
 bool ForkServer::Answer(nlohmann::json* answer, std::string* error) {
-  double deadline = Now() + kAnswerSeconds;
+  double deadline = Now() + answer_seconds_;
   for (;;) {
+    const bool starting = !started_;
+    if (starting) deadline = std::max(deadline, started_at_ + start_seconds_);
     double left = deadline - Now();
     if (left <= 0) {
-      *error = "the fork-server did not answer within " +
-               std::to_string(static_cast<int>(kAnswerSeconds)) + " s";
-      Kill();
+      *error = starting
+                   ? "the fork-server did not start within " + FormatSeconds(start_seconds_) + " s"
+                   : "the fork-server did not answer within " + FormatSeconds(answer_seconds_) +
+                         " s";
+      Kill(*error);
       return false;
     }
     struct pollfd p = {socket_.get(), POLLIN, 0};
@@ -114,9 +170,11 @@ bool ForkServer::Answer(nlohmann::json* answer, std::string* error) {
     ssize_t n = recv(socket_.get(), buffer, sizeof buffer, MSG_DONTWAIT | MSG_TRUNC);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n <= 0) {
-      *error = n == 0 ? "the fork-server has ended"
-                      : std::string("cannot read the fork-server's answer: ") + std::strerror(errno);
-      Kill();
+      // ECONNRESET: it ended with our request unread.
+      *error = n == 0 || errno == ECONNRESET ? Ended()
+                      : std::string("cannot read the fork-server's answer: ") +
+                            std::strerror(errno);
+      Kill(*error);
       return false;
     }
     JsonError json_error;
@@ -125,8 +183,17 @@ bool ForkServer::Answer(nlohmann::json* answer, std::string* error) {
                           &json_error) ||
         !answer->is_object()) {
       *error = "the fork-server's answer is not a small JSON object";
-      Kill();
+      Kill(*error);
       return false;
+    }
+    started_ = true;
+    if (starting) {
+      // Its optional word that it has started: the answer comes next, in answer_seconds.
+      auto serving = answer->find("serving");
+      if (serving != answer->end() && *serving == true && answer->size() == 1) {
+        deadline = Now() + answer_seconds_;
+        continue;
+      }
     }
     return true;
   }
@@ -158,8 +225,10 @@ bool ForkServer::Spawn(const LaunchSpec& spec, LaunchedChild* child, std::string
       request["gid"] = containment->gid;
     }
   }
-  if (!SendWithFds(socket_.get(), request.dump(), passed, error)) {
-    Kill();
+  bool gone = false;
+  if (!SendWithFds(socket_.get(), request.dump(), passed, error, &gone)) {
+    if (gone) *error = Ended();
+    Kill(*error);
     return false;
   }
   // The runner's copies of the case's ends go now, so that end-of-file comes when the case's
@@ -184,7 +253,7 @@ bool ForkServer::Spawn(const LaunchSpec& spec, LaunchedChild* child, std::string
     *error = "the fork-server could not fork: " +
              (why != server_answer.end() && why->is_string() ? why->get<std::string>()
                                                              : server_answer.dump());
-    Kill();
+    Kill(*error);
     return false;
   }
   pid_t pid = static_cast<pid_t>(pid_field->get<long long>());
@@ -197,7 +266,7 @@ bool ForkServer::Spawn(const LaunchSpec& spec, LaunchedChild* child, std::string
   if (waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0) {
     *error = "the fork-server named process " + std::to_string(pid) +
              ", which is not the runner's child";
-    Kill();
+    Kill(*error);
     return false;
   }
   auto ready = answer.find("ready");
@@ -215,10 +284,12 @@ bool ForkServer::Spawn(const LaunchSpec& spec, LaunchedChild* child, std::string
     *error = "the fork-server's process for the case is not in a process group of its own";
     kill(pid, SIGKILL);
     ReapBlocking(pid);
-    Kill();
+    Kill(*error);
     return false;
   }
-  return AdoptDriver(pid, &fds, child, error);
+  if (!AdoptDriver(pid, &fds, child, error)) return false;
+  ++served_;
+  return true;
 }
 
 }  // namespace sigconform

@@ -125,5 +125,68 @@ TEST_F(ForkServerTest, AServerNamingAProcessThatIsNotOursIsKilledAndRefused) {
   EXPECT_EQ(error, "the fork-server has stopped");
 }
 
+// A server whose start-up takes `delay` seconds (a shell sleeps, then becomes the Python
+// driver's `serve`): a slow interpreter start on a loaded machine, for real.
+std::vector<std::string> SlowStartingDriver(const std::string& delay) {
+  return {"/bin/sh", "-c", "sleep " + delay + "; exec \"$0\" \"$1\" \"$2\"", PythonDriver()[0],
+          PythonDriver()[1]};
+}
+
+TEST_F(ForkServerTest, AStartUpLongerThanAnAnswerMayTakeIsWaitedFor) {
+  // Issue 14: with one limit for the start-up and the first answer, a server that was only
+  // slow to start was killed and every case ran by fork+exec.
+  std::string error;
+  std::unique_ptr<ForkServer> server =
+      ForkServer::Start(SlowStartingDriver("1.5"), CaseEnvironment(BaseEnvironment(), ParentState{}),
+                        &error, /*start_seconds=*/60, /*answer_seconds=*/1);
+  ASSERT_NE(server, nullptr) << error;
+  for (int round = 0; round < 2; ++round) {
+    LaunchedChild child;
+    ASSERT_TRUE(server->Spawn(CaseSpec("[]"), &child, &error, nullptr)) << error;
+    ReadAll(child.obs_fd.get());
+    int status = 0;
+    ASSERT_EQ(waitpid(child.pid, &status, 0), child.pid);
+  }
+  EXPECT_TRUE(server->alive());
+  EXPECT_EQ(server->served(), 2u);
+  EXPECT_EQ(server->stop_reason(), "");
+}
+
+TEST_F(ForkServerTest, AServerThatDoesNotStartInTimeIsKilledSayingWhy) {
+  std::string error;
+  std::unique_ptr<ForkServer> server =
+      ForkServer::Start(SlowStartingDriver("60"), CaseEnvironment(BaseEnvironment(), ParentState{}),
+                        &error, /*start_seconds=*/1, /*answer_seconds=*/10);
+  ASSERT_NE(server, nullptr) << error;
+  LaunchedChild child;
+  EXPECT_FALSE(server->Spawn(CaseSpec("[]"), &child, &error, nullptr));
+  EXPECT_EQ(error, "the fork-server did not start within 1 s");
+  EXPECT_EQ(server->stop_reason(), error);
+  EXPECT_FALSE(server->alive());
+  EXPECT_EQ(server->pid(), -1);  // killed and reaped
+  EXPECT_FALSE(server->Spawn(CaseSpec("[]"), &child, &error, nullptr));
+  EXPECT_EQ(error, "the fork-server has stopped");
+  EXPECT_EQ(server->stop_reason(), "the fork-server did not start within 1 s");
+}
+
+TEST_F(ForkServerTest, AServerThatEndsSaysHowInItsStopReason) {
+  std::string error;
+  std::unique_ptr<ForkServer> server = ForkServer::Start(
+      {"/bin/sh", "-c", "exit 3"}, CaseEnvironment(BaseEnvironment(), ParentState{}), &error);
+  ASSERT_NE(server, nullptr) << error;
+  LaunchedChild child;
+  EXPECT_FALSE(server->Spawn(CaseSpec("[]"), &child, &error, nullptr));
+  EXPECT_EQ(server->stop_reason(), "the fork-server has ended before it started, exit code 3");
+  EXPECT_EQ(server->served(), 0u);
+}
+
+TEST(ParentStateBeforeExec, NamesTheKeysThatNeedAForkExec) {
+  ParentState p;
+  EXPECT_EQ(ParentStateBeforeExec(p), "");
+  p.block = {"SIGUSR1"};
+  p.env["X"] = "1";
+  EXPECT_EQ(ParentStateBeforeExec(p), "parent.block, parent.env");
+}
+
 }  // namespace
 }  // namespace sigconform

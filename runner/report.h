@@ -23,6 +23,9 @@ struct ImplementationInfo {
   nlohmann::json describe;
   // The environment its driver starts from (before a case's own changes), "NAME=value".
   std::vector<std::string> env;
+  // When its driver offers a fork-server: {"served": N} (cases forked from it), with
+  // "stop_reason" when it stopped during the run or was not used; null otherwise.
+  nlohmann::json fork_server;
 };
 
 // A rule a result rests on, as the reports show it beside the result.

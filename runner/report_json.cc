@@ -71,6 +71,8 @@ json ResultJson(const Result& r, const std::vector<std::string>& impl_env) {
   if (!r.rules.empty()) item["rules"] = CleanList(r.rules);
   if (!r.tiers.empty()) item["tiers"] = CleanList(r.tiers);
   if (!r.isolation.empty()) item["isolation"] = SanitizeUtf8(r.isolation);
+  if (!r.isolation_reason.empty()) item["isolation_reason"] = SanitizeUtf8(r.isolation_reason);
+  if (r.started >= 0) item["started"] = r.started;
   if (!r.failures.empty()) {
     json failures = json::array();
     for (const Failure& f : r.failures) {
@@ -113,6 +115,7 @@ json RunJson(const RunInfo& run) {
                      {"spec", SanitizeUtf8(impl.spec)},
                      {"describe", impl.describe.is_object() ? Clean(impl.describe) : json::object()},
                      {"env", CleanList(impl.env)}});
+    if (impl.fork_server.is_object()) impls.back()["fork_server"] = Clean(impl.fork_server);
   }
   json selection = {{"filters", CleanList(run.filters)},
                     {"tags", CleanList(run.tags)},

@@ -193,6 +193,7 @@ void ReadRun(const json& doc, const std::string& file, RunInfo* run,
       info.spec = im.String("spec", true);
       if (const json* d = im.Object("describe", true)) info.describe = *d;
       info.env = im.Strings("env", true);
+      if (const json* fs = im.Object("fork_server", false)) info.fork_server = *fs;
       if (!names.insert(info.name).second) im.Error("name", "implementation '" + info.name + "' is listed twice");
       im.Finish();
       run->implementations.push_back(std::move(info));
@@ -234,6 +235,8 @@ Result ReadResult(const json& item, const std::string& path, const std::string& 
   r.rules = f.Strings("rules");
   r.tiers = f.Strings("tiers");
   r.isolation = f.String("isolation");
+  r.isolation_reason = f.String("isolation_reason");
+  if (f.Get("started", false) != nullptr) r.started = f.Number("started");
   if (const json* failures = f.Array("failures")) {
     for (size_t i = 0; i < failures->size(); ++i) {
       const std::string path = f.Path("failures") + "/" + std::to_string(i);

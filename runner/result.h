@@ -152,6 +152,12 @@ struct Result {
   // "fresh-interpreter": the driver started its interpreter cold. A driver says which in its
   // start record (spec/driver-protocol.md); "fork-exec" when it says nothing.
   std::string isolation;
+  // Why a case of an implementation whose driver offers a fork-server ran by fork+exec: its
+  // parent state, --isolation fork-exec, or the server's stop reason. "" otherwise.
+  std::string isolation_reason;
+  // When its driver was launched, in seconds from the start of the run (with --repeat, the
+  // run shown); -1 when it did not run. With `seconds`, the run's concurrency over time.
+  double started = -1;
 };
 
 inline std::vector<Status> ShownStatuses(const std::vector<Result>& results) {

@@ -47,6 +47,11 @@ struct RunRecord {
   // Who the driver ran as: "uid 2000000001", or "" for the runner's own user.
   std::string user;
   double seconds = 0.0;              // wall time from fork to reaping
+  // When the launch began, in seconds from the start of Supervisor::Run; -1 when it never did.
+  double started = -1.0;
+  // Why a case meant for a fork-server was launched by fork+exec instead (the server had
+  // stopped, or could not be used): a sentence; "" otherwise.
+  std::string isolation_note;
 };
 
 }  // namespace sigconform

@@ -525,6 +525,7 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
   bool stopping = false;
   sig_atomic_t interrupts_seen = 0;  // g_interrupt_count when the last one was acted on
   interrupt_signal_ = 0;
+  const double run_start = Now();
   InterruptScope scope;
   RunContainment containment(policy_);
   containment_ = containment.Describe();
@@ -624,6 +625,7 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
           record.user = "uid " + std::to_string(slot->containment->child().uid);
         }
         slot->start = Now();
+        record.started = slot->start - run_start;
         std::string error;
         bool launched;
         if (spec.fork_server != nullptr && spec.fork_server->alive() && containment.subreaper()) {
@@ -633,9 +635,16 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
             // The server itself failed (it is killed): this case and the rest get their own
             // fork+exec, which they would have had without a server.
             error.clear();
+            record.isolation_note = "the fork-server stopped: " + spec.fork_server->stop_reason();
             launched = Launch(spec, &slot->child, &error, &slot->containment->child());
           }
         } else {
+          if (spec.fork_server != nullptr) {
+            record.isolation_note =
+                !containment.subreaper()
+                    ? "no fork-server: the runner could not become a child subreaper"
+                    : "the fork-server stopped: " + spec.fork_server->stop_reason();
+          }
           launched = Launch(spec, &slot->child, &error, &slot->containment->child());
         }
         if (started_) started_(index);

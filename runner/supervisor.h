@@ -49,7 +49,12 @@ namespace sigconform {
 //    every millisecond in /proc, for at most spec.once_blocked_wait_seconds; then it is sent
 //    anyway and the record's runner_notes say so), and requests read after such a one wait for their turn. At most 64
 //    requests wait at once; a malformed request, or one more, is a protocol error;
-//  - reaps it and parses the wait status once; records argv, env and the wall seconds.
+//  - reaps it and parses the wait status once; records argv, env, when it started (from the
+//    start of Run()) and the wall seconds.
+//
+// A spec with a fork_server is spawned by it while the server is alive (and the runner is a
+// subreaper); otherwise, or when the server fails on it, it is launched by fork+exec and its
+// record's isolation_note says why.
 //
 // Interruption: while Run() runs, SIGINT, SIGTERM and SIGHUP are caught by a handler that only
 // sets a flag and writes a byte to a self-pipe (a signal whose disposition was SIG_IGN when

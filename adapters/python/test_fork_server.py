@@ -48,6 +48,8 @@ class Server(object):
             finally:
                 os._exit(127)
         theirs.close()
+        # Its start-up ends with this message, before any request is read.
+        assert json.loads(self.sock.recv(4096).decode()) == {"serving": True}
 
     def run(self, steps, handlers=None):
         """Runs one case; returns (records, wait status, stdout, stderr, pid)."""

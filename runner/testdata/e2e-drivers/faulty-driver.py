@@ -1,6 +1,6 @@
 """A driver that misbehaves in one chosen way: the faults of runner/fault_injection_test.py.
 
-    faulty-driver.py FAULT describe|run
+    faulty-driver.py FAULT describe|run|serve
 
 `describe` is always answered by the real Python driver, so that the runner plans the cases;
 `run` commits FAULT (see FAULTS below). Faults that are about what a driver leaves behind or
@@ -228,10 +228,27 @@ def run_and_leave(fault):
     real_driver("run")
 
 
+def serve(fault):
+    """`serve` (the fork-server, which describe offers): the fault "fork-server-exits" starts,
+    then ends at its first request without answering; the other faults have no server of their
+    own to break and stand in for one that dies at start-up (exit status 1)."""
+    if fault != "fork-server-exits":
+        sys.exit(1)
+    import socket
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET, 0, 3)
+    server.send(b'{"serving": true}')
+    server.recv(65536)
+    os._exit(0)
+
+
 if __name__ == "__main__":
     fault, command = sys.argv[1], sys.argv[2]
     if command == "describe":
         real_driver("describe")
+    if command == "serve":
+        serve(fault)
+    if fault == "fork-server-exits":
+        real_driver("run")
     if fault in ("setsid-child", "double-fork-daemon"):
         run_and_leave(fault)
     run(fault)
