@@ -41,6 +41,10 @@ constexpr size_t kMinCaptureShare = 64u << 10;  // ... of each captured stream
 constexpr double kBlockPollSeconds = 0.001;
 // Kill requests a driver may have waiting at once; a driver that asks for more is broken.
 constexpr size_t kMaxPendingKills = 64;
+// Telling a driver that waits from one that works (Supervisor::set_wait_slots): how often its
+// CPU time is read, and the share of one core under which a sleeping driver waits.
+constexpr double kCpuSampleSeconds = 0.1;
+constexpr double kWaitingShare = 0.25;
 
 // The signal that interrupted the runner, 0 while none has, and how many interrupting signals
 // arrived (a second one makes the supervisor kill at once). Written by OnInterrupt; a lost
@@ -204,6 +208,11 @@ struct Slot {
   // sleeps, and every request read after it (they keep their order).
   std::deque<PendingKill> pending_kills;
   double next_block_check = kNever;  // when to look at the main thread again; kNever: no need
+  // The driver waits (asleep in the kernel, under kWaitingShare of a core since the previous
+  // sample) and so does not count against `parallel`. Sampled every kCpuSampleSeconds.
+  bool waiting = false;
+  double sampled_at = -1;         // when cpu_seconds was read; -1 before the first sample
+  double cpu_seconds = 0;         // the driver's user + system time then
 
   bool running() const { return child.pid != -1; }
   bool pipes_open() const {
@@ -392,6 +401,54 @@ bool MainThreadSleeps(pid_t pid) {
   return close != std::string::npos && close + 2 < text.size() && text[close + 2] == 'S';
 }
 
+// The user + system CPU seconds of process `pid` (all its threads) and its main thread's
+// state letter, from /proc/PID/stat (at most 1 KiB read). False when it cannot be read.
+bool ReadCpu(pid_t pid, double* seconds, char* state) {
+  const std::string path = "/proc/" + std::to_string(pid) + "/stat";
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return false;
+  char buffer[1024];
+  ssize_t n;
+  do {
+    n = read(fd.get(), buffer, sizeof buffer - 1);
+  } while (n < 0 && errno == EINTR);
+  if (n <= 0) return false;
+  buffer[n] = '\0';
+  // "PID (COMM) STATE ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime
+  // stime ...": COMM may hold spaces and parentheses; the fields follow the last ')'.
+  const char* after = std::strrchr(buffer, ')');
+  if (after == nullptr) return false;
+  char letter = 0;
+  unsigned long long utime = 0, stime = 0;
+  if (std::sscanf(after + 1, " %c %*d %*d %*d %*d %*d %*u %*lu %*lu %*lu %*lu %llu %llu", &letter,
+                  &utime, &stime) != 3) {
+    return false;
+  }
+  static const long ticks = sysconf(_SC_CLK_TCK);
+  *seconds = static_cast<double>(utime + stime) / static_cast<double>(ticks > 0 ? ticks : 100);
+  *state = letter;
+  return true;
+}
+
+// Samples a running driver's CPU time and decides whether it waits: asleep ('S') and under
+// kWaitingShare of a core since the previous sample. A driver that is runnable but gets no
+// CPU on a loaded machine is 'R' and still counts as working, so a busy machine does not
+// start more drivers. A spec marked cpu_bound always works.
+void SampleCpu(Slot* slot, double now) {
+  double seconds = 0;
+  char state = 0;
+  if (slot->spec->cpu_bound || !ReadCpu(slot->child.pid, &seconds, &state)) {
+    slot->waiting = false;
+    return;
+  }
+  if (slot->sampled_at >= 0 && now > slot->sampled_at) {
+    const double share = (seconds - slot->cpu_seconds) / (now - slot->sampled_at);
+    slot->waiting = state == 'S' && share < kWaitingShare;
+  }
+  slot->sampled_at = now;
+  slot->cpu_seconds = seconds;
+}
+
 // Carries out the slot's pending kill requests that may go now, in order: a `once_blocked` one
 // once the main thread sleeps, or once_blocked_wait_seconds after it was read (a note then
 // says so).
@@ -479,8 +536,9 @@ struct PollTarget {
   Stream stream;
 };
 
-int PollTimeoutMs(const std::vector<std::unique_ptr<Slot>>& slots, double now) {
-  double next = kNever;
+int PollTimeoutMs(const std::vector<std::unique_ptr<Slot>>& slots, double now,
+                  double next_sample) {
+  double next = next_sample;
   for (const auto& slot : slots) {
     next = std::min(next, slot->deadline);
     next = std::min(next, slot->kill_at);
@@ -522,6 +580,15 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
     return specs.size();
   };
   auto pending = [&]() { return next < specs.size() || !deferred.empty(); };
+  // Drivers that wait do not count against parallel_ (set_wait_slots): they are sampled, and
+  // more start while fewer than parallel_ work, up to max_slots in all.
+  const size_t max_slots = parallel_ + wait_slots_;
+  double next_sample = 0;  // the first sample at once: it is the baseline of the next
+  auto working = [&slots]() {
+    size_t n = 0;
+    for (const auto& slot : slots) n += slot->waiting ? 0 : 1;
+    return n;
+  };
   bool stopping = false;
   sig_atomic_t interrupts_seen = 0;  // g_interrupt_count when the last one was acted on
   interrupt_signal_ = 0;
@@ -598,7 +665,13 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
         deferred.clear();
       }
 
-      while (!stopping && !stop_starting_ && slots.size() < parallel_) {
+      if (wait_slots_ > 0 && now >= next_sample) {
+        for (auto& slot : slots) {
+          if (slot->running()) SampleCpu(slot.get(), now);
+        }
+        next_sample = now + kCpuSampleSeconds;
+      }
+      while (!stopping && !stop_starting_ && slots.size() < max_slots && working() < parallel_) {
         size_t index = take_next();
         if (index == specs.size()) break;
         const LaunchSpec& spec = specs[index];
@@ -610,11 +683,11 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
         slot->spec = &spec;
         slot->record = &record;
         slot->capture_limit =
-            std::min(spec.capture_limit, std::max(kMinCaptureShare, kRunCaptureBudget / (2 * parallel_)));
+            std::min(spec.capture_limit, std::max(kMinCaptureShare, kRunCaptureBudget / (2 * max_slots)));
         slot->observations = std::make_unique<ObservationStream>(
             spec.observation_limit,
             std::min(ObservationStream::kDefaultKeptLimit,
-                     std::max(kMinRecordShare, kRunRecordBudget / parallel_)));
+                     std::max(kMinRecordShare, kRunRecordBudget / max_slots)));
         Slot* raw = slot.get();
         slot->observations->set_request_handler(
             [raw](const nlohmann::json& request) { return HandleRequest(raw, request); });
@@ -726,7 +799,10 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
         }
       }
 
-      int ready = poll(fds.data(), fds.size(), PollTimeoutMs(slots, now));
+      // The next CPU sample matters only while a spec waits for a working slot.
+      const bool may_start = !stopping && !stop_starting_ && pending() && slots.size() < max_slots;
+      int ready = poll(fds.data(), fds.size(),
+                       PollTimeoutMs(slots, now, may_start ? next_sample : kNever));
       if (ready < 0) {
         if (errno == EINTR || errno == EAGAIN) continue;
         // ENOMEM or EINVAL (too many descriptors): nothing sensible can go on. End everything

@@ -13,9 +13,10 @@
 
 namespace sigconform {
 
-// Runs LaunchSpecs, at most `parallel` at a time, starting them in submission order as slots
-// free up (a slot is refilled as soon as its driver has finished, before the loop waits
-// again), and returns one RunRecord per spec. A spec marked cpu_bound waits while cpu_slots
+// Runs LaunchSpecs, at most `parallel` at a time (more while some of them wait:
+// set_wait_slots), starting them in submission order as slots free up (a slot is refilled as
+// soon as its driver has finished, before the loop waits again), and returns one RunRecord
+// per spec. A spec marked cpu_bound waits while cpu_slots
 // cpu-bound specs run, and later specs go past it meanwhile; it starts before them as soon as
 // one of those ends. One thread, one poll() loop over every child's
 // stdout, stderr and observation pipe plus a pidfd per child; no SIGCHLD handler.
@@ -85,6 +86,16 @@ class Supervisor {
   // At most `slots` specs marked cpu_bound run at once (the cores); 0: no such bound.
   void set_cpu_slots(size_t slots) { cpu_slots_ = slots; }
 
+  // Drivers that wait do not hold a slot (issue 14: cases that sleep, pause or wait for a
+  // timer held the slots while the cores idled): up to `extra` drivers beyond `parallel` may
+  // run while at most `parallel` of all of them work. A driver waits when its main thread
+  // sleeps in the kernel and it used under a quarter of a core since it was last looked at
+  // (/proc/PID/stat, every 0.1 s); a spec marked cpu_bound always works, and so does a driver
+  // that is runnable but gets no CPU, so that a loaded machine gets no more drivers. 0 (the
+  // default): `parallel` bounds every driver. The per-driver shares of the run's record and
+  // capture budgets are taken over `parallel` + `extra`.
+  void set_wait_slots(size_t extra) { wait_slots_ = extra; }
+
   void set_containment_policy(const ContainmentPolicy& policy) { policy_ = policy; }
   // What contained the drivers of the last Run() (RunContainment::Describe()); null before.
   const nlohmann::json& containment() const { return containment_; }
@@ -119,6 +130,7 @@ class Supervisor {
  private:
   size_t parallel_;
   size_t cpu_slots_ = 0;
+  size_t wait_slots_ = 0;
   ContainmentPolicy policy_;
   nlohmann::json containment_;
   bool release_records_ = false;

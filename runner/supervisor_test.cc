@@ -460,6 +460,32 @@ TEST(Supervisor, CpuBoundSpecsKeepToTheirSlotsAndOthersGoPast) {
   for (const RunRecord& r : records) EXPECT_TRUE(Exited(r, 0)) << r.stderr_data;
 }
 
+TEST(Supervisor, DriversThatWaitLetMoreStartBeyondParallel) {
+  // -j1 with room for two more that wait: sleepers do not hold the one slot, so the second
+  // and third start while the first still sleeps (issue 14: a few cases that wait held every
+  // slot while the cores idled).
+  Supervisor supervisor(1);
+  supervisor.set_wait_slots(2);
+  std::vector<RunRecord> records = supervisor.Run({Sleeper(3), Sleeper(3), Sleeper(0.1)});
+  for (const RunRecord& r : records) ASSERT_TRUE(Exited(r, 0)) << r.stderr_data;
+  EXPECT_LT(Span(records[1]).first, Span(records[0]).second);
+  EXPECT_LT(Span(records[2]).first, Span(records[0]).second);
+  for (const RunRecord& r : records) EXPECT_GE(r.started, 0.0);
+  EXPECT_LE(records[0].started, records[1].started);
+}
+
+TEST(Supervisor, ADriverAtWorkKeepsItsSlot) {
+  // -j1 with room for waiters: a driver that burns CPU is at work, so the next spec starts
+  // only once it has ended.
+  LaunchSpec spinner = Spec("spins");
+  spinner.env.push_back("FAKE_SPIN_MICROSECONDS=1500000");
+  Supervisor supervisor(1);
+  supervisor.set_wait_slots(2);
+  std::vector<RunRecord> records = supervisor.Run({spinner, Sleeper(0.1)});
+  for (const RunRecord& r : records) ASSERT_TRUE(Exited(r, 0)) << r.stderr_data;
+  EXPECT_GE(Span(records[1]).first, Span(records[0]).second);
+}
+
 TEST(Supervisor, LaunchFailureDoesNotStopTheRest) {
   LaunchSpec bad = Spec("says-done");
   bad.argv[0] = "/nonexistent/driver";
