@@ -22,6 +22,7 @@
 #include "fork_server.h"
 #include "observation_stream.h"
 #include "signal_names.h"
+#include "thread_block.h"
 
 namespace sigconform {
 namespace {
@@ -179,7 +180,7 @@ struct PendingKill {
   std::string name;         // the signal's name, as requested
   int number = 0;
   bool queue = false;       // sigqueue instead of kill
-  bool once_blocked = false;  // only once the main thread sleeps in the kernel
+  bool once_blocked = false;  // only once the main thread sleeps in a blocking call
   double give_up_at = 0;    // when it is sent even though the thread was not seen asleep
 };
 
@@ -381,26 +382,6 @@ std::string SendKill(Slot* slot, const PendingKill& k) {
   return std::string();
 }
 
-// Whether the main thread of process `pid` sleeps in the kernel now (state 'S' in
-// /proc/PID/task/PID/stat: an interruptible wait, which a signal ends with EINTR). False when
-// the file cannot be read (no procfs, another pid namespace): the caller's bounded wait then
-// decides. Reads at most 1 KiB.
-bool MainThreadSleeps(pid_t pid) {
-  const std::string path = "/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/stat";
-  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return false;
-  char buffer[1024];
-  ssize_t n;
-  do {
-    n = read(fd.get(), buffer, sizeof buffer);
-  } while (n < 0 && errno == EINTR);
-  if (n <= 0) return false;
-  // "PID (COMM) STATE ...": COMM may hold spaces and parentheses; the state follows the last ')'.
-  const std::string text(buffer, static_cast<size_t>(n));
-  const size_t close = text.rfind(')');
-  return close != std::string::npos && close + 2 < text.size() && text[close + 2] == 'S';
-}
-
 // The user + system CPU seconds of process `pid` (all its threads) and its main thread's
 // state letter, from /proc/PID/stat (at most 1 KiB read). False when it cannot be read.
 bool ReadCpu(pid_t pid, double* seconds, char* state) {
@@ -461,15 +442,22 @@ void SendPendingKills(Slot* slot, double now) {
   }
   while (!slot->pending_kills.empty()) {
     const PendingKill& k = slot->pending_kills.front();
-    if (k.once_blocked && !MainThreadSleeps(slot->child.pid)) {
-      if (now < k.give_up_at) {
-        slot->next_block_check = now + kBlockPollSeconds;
-        return;
+    if (k.once_blocked) {
+      // The driver's main thread is the thread whose id is the process's (common/thread_block.h
+      // says what counts as blocked). Unreadable /proc reads as not blocked: the bounded wait
+      // then decides.
+      const ThreadBlockState state = ReadThreadBlockState(slot->child.pid, slot->child.pid);
+      if (!SleepsInBlockingCall(state)) {
+        if (now < k.give_up_at) {
+          slot->next_block_check = now + kBlockPollSeconds;
+          return;
+        }
+        slot->record->runner_notes.push_back(
+            "the runner sent " + k.name + " (parent_kill, once_blocked) without seeing the "
+            "process's main thread asleep in a blocking system call: it watched for " +
+            FormatSeconds(slot->spec->once_blocked_wait_seconds) + " s; last seen: " +
+            DescribeThreadBlockState(state));
       }
-      slot->record->runner_notes.push_back(
-          "the runner sent " + k.name + " (parent_kill, once_blocked) without seeing the "
-          "process's main thread asleep in the kernel: it watched for " +
-          FormatSeconds(slot->spec->once_blocked_wait_seconds) + " s");
     }
     std::string error = SendKill(slot, k);
     if (!error.empty()) slot->notes.push_back(error);

@@ -46,8 +46,8 @@ namespace sigconform {
 //    its cgroup, then SIGKILL after kill_grace_seconds; `timed_out` is set;
 //  - carries out `request` records: {"ev":"request","op":"kill","sig":"SIGUSR1"} sends that
 //    signal to the driver's process (with sigqueue when it has "queue": true), at once; with
-//    "once_blocked": true only once the driver's main thread sleeps in the kernel (looked at
-//    every millisecond in /proc, for at most spec.once_blocked_wait_seconds; then it is sent
+//    "once_blocked": true only once the driver's main thread sleeps in a blocking system call,
+//    not a lock wait (common/thread_block.h; looked at every millisecond in /proc, for at most spec.once_blocked_wait_seconds; then it is sent
 //    anyway and the record's runner_notes say so), and requests read after such a one wait for their turn. At most 64
 //    requests wait at once; a malformed request, or one more, is a protocol error;
 //  - reaps it and parses the wait status once; records argv, env, when it started (from the

@@ -369,6 +369,20 @@ TEST(Supervisor, RequestKillOnceBlockedWaitsUntilTheMainThreadSleeps) {
   EXPECT_TRUE(r.runner_notes.empty());
 }
 
+TEST(Supervisor, RequestKillOnceBlockedDoesNotTakeALockWaitForTheBlockingCall) {
+  // The driver first waits 0.5 s for a lock another thread holds: asleep in the kernel, but in
+  // a futex. The signal must still come only in the sleep after it.
+  LaunchSpec spec = Spec("asks-parent-once-blocked");
+  spec.env.push_back("FAKE_LOCK_SECONDS=0.5");
+  spec.env.push_back("FAKE_SPIN_SECONDS=0");
+  Supervisor supervisor(1);
+  RunRecord r = supervisor.Run({spec})[0];
+  EXPECT_TRUE(Exited(r, 0)) << r.stderr_data;
+  ASSERT_EQ(Events(r), (std::vector<std::string>{"start", "request", "handler", "done"}));
+  EXPECT_EQ(r.records[2]["phase"], "blocked");
+  EXPECT_TRUE(r.runner_notes.empty());
+}
+
 TEST(Supervisor, RequestKillOnceBlockedIsSentAnywayAfterItsBoundedWait) {
   // A driver that is still busy when the wait ends gets the signal then, and the record says
   // that the runner did not see it block.
@@ -383,6 +397,8 @@ TEST(Supervisor, RequestKillOnceBlockedIsSentAnywayAfterItsBoundedWait) {
   ASSERT_EQ(r.runner_notes.size(), 1u);
   EXPECT_NE(r.runner_notes[0].find("without seeing the process's main thread asleep"),
             std::string::npos) << r.runner_notes[0];
+  EXPECT_NE(r.runner_notes[0].find("last seen: state R"), std::string::npos)
+      << r.runner_notes[0];
 }
 
 TEST(Supervisor, ManyChildrenRunInParallel) {
