@@ -40,6 +40,7 @@ enum class FieldKind {
   kForkName,       // identifier naming a forked child (same names as threads)
   kStartedThread,  // identifier naming a thread started earlier
   kIdentThread,    // "main" or a started thread
+  kOtherThread,    // like kIdentThread, but not the thread that runs the step
   kSteps,          // the sub-steps of a thread or a forked child
   kExitCode,       // integer 0..255
   kStrings,        // a non-empty array of strings
@@ -140,6 +141,7 @@ class CaseValidator {
   std::set<std::string> threads_;  // threads and forked children: names events may use
   std::set<std::string> forks_;    // forked children only: not joinable
   int thread_depth_ = 0;           // > 0 while validating the steps of a `thread`
+  std::string current_thread_ = "main";  // the thread whose steps are being validated
   size_t main_steps_ = 0;          // the number of steps of the main program
   std::set<std::string> step_paths_;  // every step's protocol path, for event timing keys
   std::map<std::string, std::set<std::string>> thread_binds_;

@@ -168,6 +168,43 @@ def test_parent_kill_once_blocked_arrives_in_the_blocking_call(tmp_path):
     assert proc.returncode == 1, proc.stdout + proc.stderr
 
 
+def test_wait_blocked_sends_from_a_thread_once_the_main_thread_is_in_its_call(tmp_path):
+    """A thread sends SIGUSR1 to the main thread, which keeps busy for 0.5 s of CPU time before
+    a read: sent at once, it arrives before the read and its handler's exception comes out of
+    an earlier step; after a wait_blocked step it arrives in the read. Real drivers, real
+    signals: the proof that the step is what makes the converted cases hold."""
+    root = tmp_path / "cases"
+    (root / "block").mkdir(parents=True)
+    for name, waiting in (("at-once", []),
+                          ("wait-blocked", [{"do": "wait_blocked", "thread": "main", "timeout": 30}])):
+        case = {"id": "block/" + name, "title": "A thread's signal and a blocking read",
+                "rules": ["handler.exception-from-blocking-call"], "since": "3.5", "platforms": ["unix"],
+                "timeout": 60, "handlers": {"boom": {"raise": "ValueError"}},
+                "steps": [
+                    {"do": "pipe", "bind": ["r", "w"]},
+                    {"call": "signal", "args": ["@SIGUSR1", {"handler": "boom"}]},
+                    {"do": "ident", "thread": "main", "bind": "main"},
+                    {"do": "thread", "name": "sender", "steps": waiting + [
+                        {"call": "pthread_kill", "args": ["$main", "@SIGUSR1"]},
+                        {"do": "write", "fd": "$w", "data": {"bytes": "2e"}}]},
+                    {"do": "burn_cpu", "seconds": 0.5},
+                    {"do": "read", "fd": "$r", "size": 1,
+                     "expect": {"raises": "ValueError",
+                                "events": [{"handler": "boom", "sig": "SIGUSR1", "after_start_of": "5"}]}},
+                    {"do": "join", "name": "sender", "timeout": 30, "expect": {"returns": True}},
+                ]}
+        (root / "block" / (name + ".json")).write_text(json.dumps(case))
+    report = tmp_path / "r.json"
+    proc = sigconform("run", "--cases", str(root), "--impl", "reference", "--impl", "cpython",
+                      "--json", str(report))
+    _, results = results_by_key(str(report))
+    for impl in ("reference", "cpython"):
+        at_once, blocked = results[(impl, "block/at-once")], results[(impl, "block/wait-blocked")]
+        assert blocked["status"] == "pass", blocked
+        assert at_once["status"] == "fail", at_once
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+
+
 def test_deviant_driver_fails_exactly_the_cases_that_look_at_the_old_mask(tmp_path):
     # The deviant returns pthread_sigmask's old mask as a list. Exactly the cases with a
     # `returns` expectation on a pthread_sigmask call must fail, at that step.

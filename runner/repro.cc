@@ -100,6 +100,9 @@ class Renderer {
     if (action == "thread") return "c.start_thread(" + text("name") + ", " + ThreadFunction(step) + ")";
     if (action == "join") return "c.join(" + text("name") + ", " + num("timeout") + ")";
     if (action == "ident") return "c.ident(" + text("thread") + ")";
+    if (action == "wait_blocked") {
+      return "c.wait_blocked(" + text("thread") + ", " + num("timeout") + ")";
+    }
     if (action == "check") return "None";
     if (action == "fill") return "c.fill(" + arg("fd") + ")";
     if (action == "attribute") return "getattr(signal, " + text("name") + ")";

@@ -22,6 +22,86 @@ import time
 CHILD = "SIGCONFORM_REPRO_CHILD"  # set in the child: the descriptor it reports on
 
 
+# ---- Whether a thread is blocked in a system call (spec/case-format.md, "A signal and a
+# blocking call"): state S in /proc, in a call that is not a lock wait ----------------------
+
+def native_tid():
+    """The calling thread's kernel thread id."""
+    import threading
+    get = getattr(threading, "get_native_id", None)  # 3.8+
+    return get() if get is not None else int(os.readlink("/proc/thread-self").rsplit("/", 1)[1])
+
+
+def _task_file(pid, tid, name):
+    try:
+        with open("/proc/%d/task/%d/%s" % (pid, tid, name)) as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def _task_syscall(pid, tid):
+    text = _task_file(pid, tid, "syscall")
+    if text is None:
+        return None
+    word = text.split(" ", 1)[0].strip()
+    return int(word) if word.isdigit() else -1
+
+
+def thread_block_state(pid, tid):
+    """(state letter or "?" when gone, system call or -1, whether the call could be read)."""
+    first = _task_syscall(pid, tid)
+    stat = _task_file(pid, tid, "stat")
+    if stat is None or ")" not in stat:
+        return ("?", -1, False)
+    state = stat.rsplit(")", 1)[1].split()[0]
+    second = _task_syscall(pid, tid) if first is not None else None
+    return (state, first if second is not None and first == second else -1, second is not None)
+
+
+_LOCK_SYSCALL = []
+
+
+def lock_syscall():
+    """The system call a thread waiting for a lock sleeps in (futex), seen on a helper thread
+    that waits for a held lock: its number differs between architectures."""
+    import threading
+    if _LOCK_SYSCALL:
+        return _LOCK_SYSCALL[0]
+    held = threading.Lock()
+    held.acquire()
+    tids = []
+    waiter = threading.Thread(target=lambda: (tids.append(native_tid()), held.acquire()),
+                              daemon=True)
+    waiter.start()
+    number, same, deadline = -1, 0, time.monotonic() + 10
+    try:
+        while same < 3 and time.monotonic() < deadline:
+            time.sleep(0.001)
+            if tids:
+                state, call, known = thread_block_state(os.getpid(), tids[0])
+                if not known:
+                    break
+                if state == "S" and call >= 0:
+                    same = same + 1 if call == number else 1
+                    number = call
+                else:
+                    same = 0
+    finally:
+        held.release()
+    _LOCK_SYSCALL.append(number if same >= 3 else -1)
+    return _LOCK_SYSCALL[0]
+
+
+def sleeps_in_blocking_call(pid, tid):
+    """State S, in a system call that is not a lock wait (S alone where calls cannot be read)."""
+    state, call, known = thread_block_state(pid, tid)
+    if state != "S":
+        return False
+    return not known or (call >= 0 and call != lock_syscall())
+
+
+
 def _name_of(cls):
     """A class's public name: its attribute in the signal module when it is one."""
     for name in dir(signal):
@@ -241,6 +321,10 @@ def raises_matches(want, exc):
 HANDLER_FUNCTIONS = {}
 
 
+class NotBlocked(Exception):
+    """wait_blocked gave up: the thread did not block in a system call in time."""
+
+
 class _ExitRequest(object):
     def __init__(self, code):
         self.code = code
@@ -256,6 +340,7 @@ class Case(object):
         self.events = []     # (handler, signal name, thread, frame, time)
         self.audits = []     # (event, args)
         self.threads = {}
+        self.native_ids = {}  # thread name -> kernel thread id, noted when it starts
         self.children = {}
         self.t0 = {}         # step path -> its start time
         self.diverged = False
@@ -456,7 +541,11 @@ class Case(object):
 
     def start_thread(self, name, body):
         import threading
-        th = threading.Thread(target=body, name=name, args=(self,))
+
+        def run(case):
+            self.native_ids[name] = native_tid()
+            body(case)
+        th = threading.Thread(target=run, name=name, args=(self,))
         th.daemon = True
         self.threads[name] = th
         th.start()
@@ -465,6 +554,18 @@ class Case(object):
         th = self.threads[name]
         th.join(timeout)
         return not th.is_alive()
+
+    def wait_blocked(self, name, timeout):
+        """Returns once that thread sleeps in a blocking system call; NotBlocked otherwise."""
+        deadline = time.monotonic() + timeout
+        lock_syscall()  # learnt before the watch, not while the watched thread goes on
+        while time.monotonic() < deadline:
+            tid = os.getpid() if name == "main" else self.native_ids.get(name)
+            if tid is not None and sleeps_in_blocking_call(os.getpid(), tid):
+                return None
+            time.sleep(0.001)
+        raise NotBlocked("thread %r was not seen asleep in a blocking system call within %g s"
+                         % (name, timeout))
 
     def ident(self, name):
         import threading
@@ -590,13 +691,9 @@ def run_parent():
         os.close(broken)
 
     def main_thread_sleeps():
-        # State 'S' in /proc: the child's main thread waits in the kernel, in the blocking call
-        # a once_blocked signal must interrupt (spec/case-format.md, "once_blocked").
-        try:
-            with open("/proc/%d/task/%d/stat" % (child.pid, child.pid)) as f:
-                return f.read().rsplit(")", 1)[1].split()[0] == "S"
-        except (OSError, IndexError):
-            return False
+        # The child's main thread waits in the blocking call a once_blocked signal must
+        # interrupt (spec/case-format.md, "A signal and a blocking call").
+        return sleeps_in_blocking_call(child.pid, child.pid)
 
     def serve_requests():
         with os.fdopen(request_r, "rb") as requests:

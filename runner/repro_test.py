@@ -107,6 +107,19 @@ def test_script_sees_a_death_by_signal_and_the_expected_exit(tmp_path):
     assert "the process ended with killed by SIGPIPE" in proc.stdout.decode()
 
 
+@pytest.mark.parametrize("case_id", ["interrupt/siginterrupt-true-interrupts-read",
+                                     "sending/pthread-kill-leaves-other-thread-call-running",
+                                     "interrupt/sleep-lasts-after-handler"])
+def test_script_sends_once_the_thread_is_blocked(case_id, tmp_path):
+    # wait_blocked (a thread watches another) and parent_kill once_blocked (the script's parent
+    # watches the main thread), with the rule the runner uses.
+    path = write_script(case_id, "cpython", tmp_path)
+    proc = run_script(CPYTHON, path)
+    out = proc.stdout.decode()
+    assert proc.returncode == 0, out + proc.stderr.decode()
+    assert out.rstrip().endswith("behaves as documented")
+
+
 def test_script_header_names_the_case_the_rules_and_the_observation(tmp_path):
     path = write_script("masks/invalid-how-raises-oserror", "cpython", tmp_path)
     with open(path) as f:

@@ -51,6 +51,8 @@ const std::vector<ActionSpec>& Actions() {
       {"join", {{"name", FieldKind::kStartedThread, true},
                 {"timeout", FieldKind::kPositiveNumber, true}}},
       {"ident", {{"thread", FieldKind::kIdentThread, true}}},
+      {"wait_blocked", {{"thread", FieldKind::kOtherThread, true},
+                        {"timeout", FieldKind::kPositiveNumber, true}}},
       {"select", {{"fds", FieldKind::kArg, true}, {"timeout", FieldKind::kNonNegNumber, true}}},
       {"native_busy", {{"seconds", FieldKind::kPositiveNumber, true}}},
       {"check", {}},
@@ -275,7 +277,11 @@ void CaseValidator::Field(const json& v, const std::string& p, FieldKind kind, c
       }
       // The steps see what the starting thread bound so far. What a thread binds becomes
       // visible to the starting thread once it joins it; what a child binds stays in the child.
+      // A child's own main thread is "main" to its steps.
+      const std::string outer_thread = current_thread_;
+      current_thread_ = fork ? "main" : name;
       const std::set<std::string> bound = SubSteps(step, step_path, *scope, fork);
+      current_thread_ = outer_thread;
       if (named && !fork) thread_binds_[name].insert(bound.begin(), bound.end());
       break;
     }
@@ -296,6 +302,12 @@ void CaseValidator::Field(const json& v, const std::string& p, FieldKind kind, c
       }
       break;
     case FieldKind::kIdentThread:
+    case FieldKind::kOtherThread:
+      if (kind == FieldKind::kOtherThread && v == json(current_thread_)) {
+        // It polls while it waits: the thread that runs the step never sleeps in a call.
+        Error(p, "a thread cannot wait for itself to block: name another thread");
+        break;
+      }
       if (Identifier(v, p, "a thread name")) {
         const std::string name = v.get<std::string>();
         if (forks_.count(name)) {

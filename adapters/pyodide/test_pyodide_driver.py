@@ -144,7 +144,8 @@ def test_describe_says_emscripten_and_lists_only_what_works_there(cache_dir):
     assert rec["executable"].endswith("driver.cjs")
     assert {"signal", "raise_signal", "SIGUSR1", "Signals"} <= set(rec["names"])
     # No thread can start and no process can be spawned on Emscripten; socket pairs fail.
-    assert {"thread", "join", "spawn", "waitpid", "socketpair"}.isdisjoint(rec["operations"])
+    assert {"thread", "join", "wait_blocked", "spawn", "waitpid", "socketpair"}.isdisjoint(
+        rec["operations"])
     assert {"call", "kill", "parent_kill", "pipe", "wait", "fill", "exit"} <= set(rec["operations"])
 
 

@@ -76,6 +76,127 @@ def platform_word():
 
 
 # --------------------------------------------------------------------------------------------
+# Waiting until a thread blocks (spec/case-format.md, "wait_blocked")
+# --------------------------------------------------------------------------------------------
+
+def native_tid():
+    """The calling thread's kernel thread id (the main thread's is the process id)."""
+    get = getattr(_thread, "get_native_id", None)  # 3.8+
+    if get is not None:
+        return get()
+    return int(os.readlink("/proc/thread-self").rsplit("/", 1)[1])  # "PID/task/TID"
+
+
+def _read_task_file(tid, name):
+    """/proc/self/task/TID/NAME as text, or None when it cannot be read (the thread is gone)."""
+    try:
+        fd = os.open("/proc/self/task/%d/%s" % (tid, name), os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        return os.read(fd, 512).decode("ascii", "replace")
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _task_syscall(tid):
+    """The system call thread `tid` is inside while off the CPU: its number, -1 for none (it
+    runs, or sleeps outside any call), None when the file cannot be read."""
+    text = _read_task_file(tid, "syscall")
+    if text is None:
+        return None
+    word = text.split(" ", 1)[0].strip()
+    return int(word) if word.isdigit() else -1
+
+
+def thread_block_state(tid):
+    """(state letter, system call number or -1, whether the call could be read) of thread
+    `tid` of this process; the letter is "?" when the thread is gone. The call is read before
+    and after the state, and counts only when both reads agree (common/thread_block.h does the
+    same for the runner and the reference)."""
+    first = _task_syscall(tid)
+    stat = _read_task_file(tid, "stat")
+    if stat is None or ")" not in stat:
+        return ("?", -1, False)
+    state = stat.rsplit(")", 1)[1].split()[0]
+    second = _task_syscall(tid) if first is not None else None
+    known = second is not None
+    return (state, first if known and first == second else -1, known)
+
+
+_LOCK_SYSCALLS = []  # the number learnt by lock_syscall(), once
+
+
+def lock_syscall():
+    """The system call a thread sleeps in while it waits for a lock (futex on Linux), or -1
+    when it could not be seen. The standard library does not name system calls and their
+    numbers differ between architectures, so it is learnt from the platform: a helper thread
+    waits for a lock this thread holds, and its call is read from /proc. It is what the
+    interpreter's own lock (the GIL) waits in too."""
+    if _LOCK_SYSCALLS:
+        return _LOCK_SYSCALLS[0]
+    held = _thread.allocate_lock()
+    held.acquire()
+    tids = []
+
+    def waiter():
+        tids.append(native_tid())
+        held.acquire()
+        held.release()
+
+    _thread.start_new_thread(waiter, ())
+    number, same = -1, 0
+    deadline = time.monotonic() + 10
+    try:
+        # Three equal readings in a row: the waiter is in its lock wait, not passing through
+        # another call on the way there.
+        while same < 3 and time.monotonic() < deadline:
+            time.sleep(0.001)
+            if not tids:
+                continue
+            state, call, known = thread_block_state(tids[0])
+            if not known:
+                break  # no syscall file here: state S alone decides (see below)
+            if state == "S" and call >= 0:
+                same = same + 1 if call == number else 1
+                number = call
+            else:
+                same = 0
+    finally:
+        held.release()
+    if same < 3:
+        number = -1
+    _LOCK_SYSCALLS.append(number)
+    return number
+
+
+def sleeps_in_blocking_call(state, lock_call):
+    """Thread state (thread_block_state) -> it sleeps in the kernel (S) inside a system call
+    that is not a lock wait: a blocking call has begun, and a signal now interrupts it. Where
+    the call cannot be read, state S alone decides."""
+    letter, call, known = state
+    if letter != "S":
+        return False
+    if not known:
+        return True
+    return call >= 0 and call != lock_call
+
+
+def describe_block_state(state, lock_call):
+    letter, call, known = state
+    if letter == "?":
+        return "gone"
+    text = "state %s" % letter
+    if call >= 0:
+        text += " in system call %d" % call
+        if call == lock_call:
+            text += " (a lock wait)"
+    return text
+
+
+# --------------------------------------------------------------------------------------------
 # The observation stream
 # --------------------------------------------------------------------------------------------
 
@@ -103,6 +224,10 @@ FILL_LIMIT = 16 << 20
 
 class FillLimitExceeded(Exception):
     """Raised by `fill` when the descriptor took FILL_LIMIT bytes and never reported full."""
+
+
+class NotBlocked(Exception):
+    """Raised by `wait_blocked` when the thread was not seen blocked in a system call in time."""
 
 
 class _NoLock(object):
@@ -305,6 +430,7 @@ class Case(object):
         self.start_fields = start_fields or {}  # extra fields of the start record
         self.bindings = {}
         self.threads = {}   # case thread name -> threading.Thread
+        self.native_ids = {}  # case thread name -> its kernel thread id, set by the thread
         self.threading = None  # the threading module, once a `thread` step has imported it
         self.process_name = "main"  # the name records give this process's main thread
         self.children = {}  # pid -> subprocess.Popen, for `spawn` and `waitpid`
@@ -617,6 +743,28 @@ class Case(object):
             return MAIN_IDENT
         return self.threads[step["thread"]].ident
 
+    def cmd_wait_blocked(self, step, path, thread):
+        name = step["thread"]
+        deadline = time.monotonic() + step["timeout"]
+        lock_call = lock_syscall()
+        state = None
+        while True:
+            # The main thread's id is the process's (in a forked child too).
+            tid = os.getpid() if name == "main" else self.native_ids.get(name)
+            if tid is not None:
+                state = thread_block_state(tid)
+                if sleeps_in_blocking_call(state, lock_call):
+                    return None
+                if state[0] == "?":
+                    raise NotBlocked("wait_blocked: thread %r ended without blocking" % name)
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(0.001)  # releases the interpreter lock the watched thread may need
+        raise NotBlocked("wait_blocked: thread %r was not seen asleep in a blocking system call "
+                         "within %g s; last seen: %s"
+                         % (name, step["timeout"], "not started" if state is None
+                            else describe_block_state(state, lock_call)))
+
     def cmd_check(self, step, path, thread):
         return None
 
@@ -822,6 +970,7 @@ class Case(object):
 
     def thread_main(self, steps, prefix, name):
         try:
+            self.native_ids[name] = native_tid()
             self.run_steps(steps, prefix, name)
         except _CaseExit as request:
             sys.exit(request.code)  # ends this thread only, as sys.exit does in a thread
@@ -975,6 +1124,7 @@ PROBES = {
     "native_busy": _probe_native_busy,
     "stdout_to_devnull": _probe_stdout_to_devnull,
     "ident": lambda: _thread is not None,
+    "wait_blocked": lambda: _probe_threads() and thread_block_state(os.getpid())[0] != "?",
     "fork": lambda: _probe_processes() and hasattr(os, "fork"),
     "temp_file": lambda: __import__("tempfile") is not None,
 }

@@ -873,6 +873,83 @@ def test_join_times_out_on_a_blocked_thread(interp):
     assert run.records[-1]["ev"] == "done" and run.returncode == 0
 
 
+def _signal_before_a_slow_read(waiting_step):
+    """Main keeps busy for 0.5 s of CPU time (a Python loop: it runs handlers) before a read;
+    a thread sends SIGUSR1 to it after `waiting_step` (None: at once), then writes a byte. The
+    handler raises, so the step it ran in is the one that raises."""
+    sender = [{"call": "pthread_kill", "args": ["$main", "@SIGUSR1"]},
+              {"do": "write", "fd": "$w", "data": {"bytes": "2e"}}]
+    return [
+        {"do": "pipe", "bind": ["r", "w"]},                                # 0
+        {"call": "signal", "args": ["@SIGUSR1", {"handler": "boom"}]},     # 1
+        {"do": "ident", "thread": "main", "bind": "main"},                 # 2
+        {"do": "thread", "name": "sender",                                 # 3
+         "steps": ([waiting_step] if waiting_step else []) + sender},
+        {"do": "burn_cpu", "seconds": 0.5},                                # 4
+        {"do": "read", "fd": "$r", "size": 1},                             # 5
+        {"do": "join", "name": "sender", "timeout": 60},                   # 6
+    ]
+
+
+def test_wait_blocked_sends_only_once_the_main_thread_blocks_in_its_call(interp):
+    run = run_case(interp, _signal_before_a_slow_read(
+        {"do": "wait_blocked", "thread": "main", "timeout": 60}),
+        handlers={"boom": {"raise": "ValueError"}})
+    steps = step_records(run)
+    assert steps["3.0"]["ok"] and steps["3.0"]["value"] is None, steps["3.0"]
+    assert steps["4"]["ok"], steps["4"]
+    assert exception_of(run, "5")["type"] == "ValueError"
+    [ev] = handler_records(run)
+    assert ev["t"] >= steps["5"]["t0"]
+
+
+def test_without_wait_blocked_the_signal_comes_before_the_call(interp):
+    # The same program with no wait: the proof that the one above can fail.
+    run = run_case(interp, _signal_before_a_slow_read(None),
+                   handlers={"boom": {"raise": "ValueError"}})
+    [ev] = handler_records(run)
+    assert ev["t"] < step_records(run)["5"]["t0"]
+    assert value_of(run, "5") == {"bytes": "2e"}
+
+
+def test_wait_blocked_for_a_named_thread_in_a_read(interp):
+    run = run_case(interp, [
+        {"do": "pipe", "bind": ["r", "w"]},
+        {"do": "thread", "name": "reader", "steps": [{"do": "read", "fd": "$r", "size": 1}]},
+        {"do": "wait_blocked", "thread": "reader", "timeout": 60},
+        {"do": "write", "fd": "$w", "data": {"bytes": "2e"}},
+        {"do": "join", "name": "reader", "timeout": 60},
+    ])
+    assert value_of(run, "2") is None
+    assert value_of(run, "1.0") == {"bytes": "2e"}
+    assert value_of(run, "4") is True
+
+
+def test_wait_blocked_is_not_fooled_by_a_lock_wait(interp):
+    # The main thread joins the watcher, so it waits for a lock all along: asleep in the kernel,
+    # but in a futex, not in a blocking call of the case. The watcher's wait runs out.
+    run = run_case(interp, [
+        {"do": "thread", "name": "watcher", "steps": [
+            {"do": "wait_blocked", "thread": "main", "timeout": 0.5}]},
+        {"do": "join", "name": "watcher", "timeout": 60},
+    ])
+    exc = exception_of(run, "0.0")
+    assert exc["type"] == "NotBlocked" and exc["mro"][:2] == ["NotBlocked", "Exception"]
+    assert "'main' was not seen asleep in a blocking system call within 0.5 s" in exc["message"]
+    assert "(a lock wait)" in exc["message"], exc["message"]
+    assert value_of(run, "1") is True
+
+
+def test_wait_blocked_on_a_thread_that_ended(interp):
+    run = run_case(interp, [
+        {"do": "thread", "name": "quick", "steps": [{"do": "check"}]},
+        {"do": "join", "name": "quick", "timeout": 60},
+        {"do": "wait_blocked", "thread": "quick", "timeout": 60},
+    ])
+    exc = exception_of(run, "2")
+    assert exc["type"] == "NotBlocked" and "'quick' ended without blocking" in exc["message"]
+
+
 # ---------------------------------------------------------------------------------------------
 # In-process: the stream and the guards, where a race can be staged exactly
 # ---------------------------------------------------------------------------------------------

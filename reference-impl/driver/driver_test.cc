@@ -557,6 +557,82 @@ TEST(Driver, HandlerOfTheWrongArityRaisesTypeErrorWhereItRuns) {
   EXPECT_TRUE(Of(run, "handler").empty());
 }
 
+// Main keeps busy for 0.5 s of CPU time (running safe points) before a read; a thread sends
+// SIGUSR1 to it after `waiting` (null: at once), then writes a byte. The handler raises, so the
+// step it ran in is the one that raises.
+json SignalBeforeASlowRead(const json& waiting) {
+  json sender = json::array();
+  if (!waiting.is_null()) sender.push_back(waiting);
+  sender.push_back({{"call", "pthread_kill"}, {"args", {"$main", "@SIGUSR1"}}});
+  sender.push_back({{"do", "write"}, {"fd", "$w"}, {"data", {{"bytes", "2e"}}}});
+  return Program({{{"do", "pipe"}, {"bind", {"r", "w"}}},                            // 0
+                  {{"call", "signal"}, {"args", {"@SIGUSR1", {{"handler", "boom"}}}}},  // 1
+                  {{"do", "ident"}, {"thread", "main"}, {"bind", "main"}},              // 2
+                  {{"do", "thread"}, {"name", "sender"}, {"steps", sender}},            // 3
+                  {{"do", "burn_cpu"}, {"seconds", 0.5}},                               // 4
+                  {{"do", "read"}, {"fd", "$r"}, {"size", 1}},                          // 5
+                  {{"do", "join"}, {"name", "sender"}, {"timeout", 60}}},               // 6
+                 {{"boom", {{"raise", "ValueError"}}}});
+}
+
+TEST(Driver, WaitBlockedSendsOnlyOnceTheMainThreadBlocksInItsCall) {
+  const DriverRun run = RunDriver(SignalBeforeASlowRead(
+      {{"do", "wait_blocked"}, {"thread", "main"}, {"timeout", 60}}));
+  EXPECT_EQ(StepAt(run, "3.0")["ok"], true) << StepAt(run, "3.0");
+  EXPECT_EQ(StepAt(run, "4")["ok"], true) << StepAt(run, "4");
+  EXPECT_EQ(StepAt(run, "5")["exception"]["type"], "ValueError") << StepAt(run, "5");
+  const std::vector<json> handlers = Of(run, "handler");
+  ASSERT_EQ(handlers.size(), 1u);
+  EXPECT_GE(handlers[0]["t"].get<double>(), StepAt(run, "5")["t0"].get<double>());
+}
+
+TEST(Driver, WithoutWaitBlockedTheSignalComesBeforeTheCall) {
+  // The same program with no wait: the proof that the test above can fail.
+  const DriverRun run = RunDriver(SignalBeforeASlowRead(nullptr));
+  const std::vector<json> handlers = Of(run, "handler");
+  ASSERT_EQ(handlers.size(), 1u);
+  EXPECT_LT(handlers[0]["t"].get<double>(), StepAt(run, "5")["t0"].get<double>());
+  EXPECT_EQ(StepAt(run, "5")["value"], json({{"bytes", "2e"}}));
+}
+
+TEST(Driver, WaitBlockedForANamedThreadInARead) {
+  const DriverRun run = RunDriver(Program(
+      {{{"do", "pipe"}, {"bind", {"r", "w"}}},
+       {{"do", "thread"}, {"name", "reader"},
+        {"steps", {{{"do", "read"}, {"fd", "$r"}, {"size", 1}}}}},
+       {{"do", "wait_blocked"}, {"thread", "reader"}, {"timeout", 60}},
+       {{"do", "write"}, {"fd", "$w"}, {"data", {{"bytes", "2e"}}}},
+       {{"do", "join"}, {"name", "reader"}, {"timeout", 60}}}));
+  EXPECT_EQ(StepAt(run, "2")["ok"], true) << StepAt(run, "2");
+  EXPECT_EQ(StepAt(run, "1.0")["value"], json({{"bytes", "2e"}}));
+  EXPECT_EQ(StepAt(run, "4")["value"], true);
+}
+
+TEST(Driver, WaitBlockedIsNotFooledByALockWaitAndSaysSoWhenItGivesUp) {
+  // Joining the watcher, the main thread waits for a lock: asleep, but not in a call of the case.
+  const DriverRun run = RunDriver(Program(
+      {{{"do", "thread"}, {"name", "watcher"},
+        {"steps", {{{"do", "wait_blocked"}, {"thread", "main"}, {"timeout", 0.5}}}}},
+       {{"do", "join"}, {"name", "watcher"}, {"timeout", 60}}}));
+  const json exception = StepAt(run, "0.0")["exception"];
+  EXPECT_EQ(exception["type"], "NotBlocked") << exception;
+  EXPECT_EQ(exception["mro"], json({"NotBlocked", "Exception", "BaseException"}));
+  EXPECT_NE(exception["message"].get<std::string>().find(
+                "wait_blocked: thread 'main' was not seen asleep in a blocking system call "
+                "within 0.5 s; last seen: state"),
+            std::string::npos) << exception;
+  EXPECT_EQ(StepAt(run, "1")["value"], true);
+}
+
+TEST(Driver, WaitBlockedOnAThreadThatEnded) {
+  const DriverRun run = RunDriver(Program(
+      {{{"do", "thread"}, {"name", "quick"}, {"steps", {{{"do", "check"}}}}},
+       {{"do", "join"}, {"name", "quick"}, {"timeout", 60}},
+       {{"do", "wait_blocked"}, {"thread", "quick"}, {"timeout", 60}}}));
+  EXPECT_EQ(StepAt(run, "2")["exception"]["message"],
+            "wait_blocked: thread 'quick' ended without blocking");
+}
+
 TEST(Driver, DescribeListsNamesAndOperations) {
   int obs[2];
   ASSERT_EQ(pipe(obs), 0);
@@ -585,7 +661,7 @@ TEST(Driver, DescribeListsNamesAndOperations) {
   EXPECT_NE(std::find(ops.begin(), ops.end(), "burn_cpu"), ops.end());
   for (const char* feature : {"fork", "uncaught", "handler_method", "handler_object",
                               "handler_arity", "parent_kill_once_blocked", "text", "names_of",
-                              "temp_file"}) {
+                              "temp_file", "wait_blocked"}) {
     EXPECT_NE(std::find(ops.begin(), ops.end(), feature), ops.end()) << feature;
   }
 }

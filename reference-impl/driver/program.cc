@@ -4,11 +4,13 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <vector>
@@ -26,6 +28,7 @@
 #include "sending.h"
 #include "startup.h"
 #include "stderr_note.h"
+#include "thread_block.h"
 
 namespace sigref_driver {
 
@@ -55,6 +58,27 @@ class FillLimitExceeded : public sigref::Exception {
     return mro;
   }
 };
+
+// Thrown by `wait_blocked` when the thread was not seen blocked in a system call in time.
+class NotBlocked : public sigref::Exception {
+ public:
+  using sigref::Exception::Exception;
+  const char* TypeName() const override { return "NotBlocked"; }
+  std::vector<std::string> Mro() const override {
+    std::vector<std::string> mro = sigref::Exception::Mro();
+    mro.insert(mro.begin(), "NotBlocked");
+    return mro;
+  }
+};
+
+pid_t CurrentTid() { return static_cast<pid_t>(syscall(SYS_gettid)); }
+
+// A step's number of seconds as a person writes it: "10", "0.5".
+std::string FormatTimeout(double seconds) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", seconds);
+  return buffer;
+}
 
 double CpuSeconds() {
   struct timespec ts;
@@ -144,7 +168,7 @@ const std::vector<std::string>& SupportedOperations() {
       "write_stdout", "stdout_to_devnull", "exit", "thread", "join", "ident", "check",
       "process_info", "audit_hook", "pidfd_open", "spawn", "waitpid",
       "select", "native_busy", "fill", "attribute", "members", "fork", "temp_file",
-      "file_size", "text", "names_of",
+      "file_size", "text", "names_of", "wait_blocked",
       // Features of the case language that are not actions.
       "uncaught", "handler_method", "handler_object", "handler_arity",
       "parent_kill_once_blocked"};
@@ -373,6 +397,7 @@ Value Program::Act(const json& step, const std::string& path) {
   }
   if (action == "join") return DoJoin(step);
   if (action == "ident") return DoIdent(step);
+  if (action == "wait_blocked") return DoWaitBlocked(step);
   if (action == "check") return Value::None();
   if (action == "fill") return DoFill(sigref::ToCInt(Resolve(step["fd"])));
   if (action == "attribute") return sigref::GetAttribute(step["name"].get<std::string>());
@@ -511,6 +536,7 @@ Value Program::DoThread(const json& step, const std::string& path) {
   // joined) before `thread`/`ident` are stored.
   std::lock_guard<std::mutex> lock(state->mutex);
   state->thread = std::thread([this, state, steps, name, path] {
+    state->tid = CurrentTid();
     t_thread_name = name;
     RunSteps(steps, path);
     std::lock_guard<std::mutex> done_lock(state->mutex);
@@ -555,6 +581,41 @@ Value Program::DoIdent(const json& step) {
   if (it == threads_.end()) throw sigref::NameError("no thread named '" + name + "'");
   std::lock_guard<std::mutex> state_lock(it->second->mutex);
   return Value::Int(static_cast<long long>(it->second->ident));
+}
+
+Value Program::DoWaitBlocked(const json& step) {
+  const std::string name = step["thread"].get<std::string>();
+  std::shared_ptr<ThreadState> state;  // null for "main"
+  if (name != "main") {
+    std::lock_guard<std::mutex> lock(threads_mutex_);
+    auto it = threads_.find(name);
+    if (it == threads_.end()) throw sigref::NameError("no thread named '" + name + "'");
+    state = it->second;
+  }
+  const double timeout = step["timeout"].get<double>();
+  const double deadline = obs_.Now() + timeout;
+  // The main thread's id is the process's (in a forked child too: getpid() is the child's).
+  const pid_t pid = getpid();
+  sigconform::ThreadBlockState last;
+  for (;;) {
+    const pid_t tid = state ? state->tid.load() : pid;
+    if (tid != 0) {
+      last = sigconform::ReadThreadBlockState(pid, tid);
+      if (sigconform::SleepsInBlockingCall(last)) return Value::None();
+      if (last.state == '?') {
+        throw NotBlocked("wait_blocked: thread '" + name + "' ended without blocking");
+      }
+    }
+    if (obs_.Now() >= deadline) break;
+    // A wait in the main thread is a blocking call: its handlers run meanwhile.
+    sigref::CheckSignals();
+    const struct timespec slice = {0, 1000000};
+    (void)nanosleep(&slice, nullptr);
+  }
+  throw NotBlocked("wait_blocked: thread '" + name + "' was not seen asleep in a blocking " +
+                   "system call within " + FormatTimeout(timeout) + " s; last seen: " +
+                   (state && state->tid.load() == 0 ? std::string("not started")
+                                                    : sigconform::DescribeThreadBlockState(last)));
 }
 
 void Program::Bind(const json& bind, const Value& value) {

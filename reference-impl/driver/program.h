@@ -12,6 +12,8 @@
 #include <string>
 #include <thread>
 
+#include <sys/types.h>
+
 #include <nlohmann/json.hpp>
 
 #include "obs_stream.h"
@@ -38,6 +40,7 @@ class Program {
   struct ThreadState {
     std::thread thread;          // Joined by `join` once `done`; never destroyed while running.
     unsigned long ident = 0;     // threading.get_ident() of the thread.
+    std::atomic<pid_t> tid{0};   // Its kernel thread id, set by the thread itself; 0 before.
     std::mutex mutex;            // Guards `done`.
     std::condition_variable cv;  // Signalled when `done` turns true.
     bool done = false;           // The thread ran its last step.
@@ -63,6 +66,9 @@ class Program {
   sigref::Value DoTempFile();
   sigref::Value DoJoin(const nlohmann::json& step);
   sigref::Value DoIdent(const nlohmann::json& step);
+  // The `wait_blocked` action: returns once the named thread sleeps in a blocking system call
+  // (common/thread_block.h); NotBlocked when it has not by the step's timeout, or has ended.
+  sigref::Value DoWaitBlocked(const nlohmann::json& step);
   // Installs an audit hook that emits an `audit` record for the events the step names.
   sigref::Value DoAuditHook(const nlohmann::json& step);
   // Applies a step's `bind` (a name, or names to unpack a tuple or list into).
