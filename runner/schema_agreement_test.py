@@ -162,6 +162,7 @@ SEMANTIC_ONLY = [
     "cannot run in a thread",
     "must be followed by a name",
     "unknown signal name",
+    "cannot wait for itself",
 ]
 
 
