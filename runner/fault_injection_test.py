@@ -320,8 +320,11 @@ def test_reader_leaving_the_runners_stdout_ends_printing_not_the_run(tmp_path):
     cases = catalog(tmp_path, marker, TIMEOUT, None)
     out = tmp_path / "out"
     # Every result is printed: a fault that fails every case, with output after the first line.
+    # One driver at a time, each case many times: the run is still printing when the reader
+    # leaves (a run that had printed everything before would never see the pipe break).
     spec = "faulty=/usr/bin/python3 %s exit-0-after-start" % FAULTY
-    proc = subprocess.Popen([BIN, "run", "--impl", spec, "--cases", cases, "--out", str(out)],
+    proc = subprocess.Popen([BIN, "run", "--impl", spec, "--cases", cases, "--out", str(out),
+                             "-j", "1", "--repeat", "20"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     first = proc.stdout.readline()
     assert first.startswith(b"ERROR"), first
