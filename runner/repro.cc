@@ -151,6 +151,7 @@ bool RenderSteps(const Renderer& r, const json& steps, const std::string& prefix
              "       lambda: " + code;
     if (step.contains("expect")) *body += ",\n" + indent + "       expect=" + PythonLiteral(step["expect"]);
     if (step.contains("bind")) *body += ",\n" + indent + "       bind=" + PythonLiteral(step["bind"]);
+    if (step.value("uncaught", false)) *body += ",\n" + indent + "       uncaught=True";
     *body += ")\n";
   }
   return true;

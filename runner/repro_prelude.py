@@ -19,6 +19,15 @@ import signal
 import sys
 import time
 
+try:
+    import _thread
+except ImportError:  # a runtime without threads: one thread only
+    _thread = None
+
+
+def _ident():
+    return _thread.get_ident() if _thread is not None else 0
+
 CHILD = "SIGCONFORM_REPRO_CHILD"  # set in the child: the descriptor it reports on
 
 
@@ -344,6 +353,12 @@ class Case(object):
         self.children = {}
         self.t0 = {}         # step path -> its start time
         self.diverged = False
+        # Between the end of one step's action and the start of the next, this script runs
+        # its own code (checks, reports): a handler that raises there belongs to no step. Its
+        # exception is kept and comes out of the next step instead, as in sigconform's drivers
+        # (spec/driver-protocol.md, "Handlers that raise between steps").
+        self.settling = set()  # idents of threads between two steps' actions
+        self.late = []
         for name, decl in sorted(HANDLERS.items()):
             HANDLER_FUNCTIONS[name] = self.make_handler(name, decl)
 
@@ -375,8 +390,20 @@ class Case(object):
             if "restore" in decl:
                 signal.signal(signum, getattr(signal, decl["restore"]))
             if "raise" in decl:
-                raise getattr(builtins, decl["raise"])("raised by handler %r" % name)
+                exc = getattr(builtins, decl["raise"])("raised by handler %r" % name)
+                if self.between_steps():
+                    self.late.append(exc)
+                    return
+                raise exc
         return handler
+
+    def between_steps(self):
+        # Up to CPython 3.10 a handler may run at the first instruction of step()'s except
+        # clause, before it marks the thread: the exception it is handling then says so.
+        if _ident() in self.settling:
+            return True
+        tb = sys.exc_info()[2]
+        return tb is not None and tb.tb_frame.f_code is _STEP_CODE
 
     def arg(self, a):
         """A case argument written in JSON form (only handler `write` fields need this)."""
@@ -403,21 +430,27 @@ class Case(object):
                 raise ValueError("cannot bind %d values to %d names" % (len(values), len(names)))
             self.v.update(zip(names, values))
 
-    def step(self, path, text, action, expect=None, bind=None):
+    def step(self, path, text, action, expect=None, bind=None, uncaught=False):
         """Runs one step: `action` is the step as Python code, `text` that code for people."""
         expect = expect or {}
         value = exc = None
         self.t0[path] = t0 = time.monotonic() - self.start
         exit_request = None
+        me = _ident()  # taken now: a call in the except clause would be a safe point
         try:
+            if self.late:
+                raise self.late.pop(0)  # a handler raised between the steps
+            self.settling.discard(me)
             value = action()
             if isinstance(value, _ExitRequest):
                 exit_request, value = value, None
             if bind is not None:
                 self.bind(bind, value)
+            self.settling.add(me)
         except SystemExit:
             raise
         except BaseException as e:  # KeyboardInterrupt included: it is an observation
+            self.settling.add(me)
             exc = e
         t1 = time.monotonic() - self.start
         checks = []
@@ -453,6 +486,11 @@ class Case(object):
             self.report("ran       step %s  %s: %s" % (path, text, observed))
         if exit_request is not None:
             sys.exit(exit_request.code)
+        if uncaught and exc is not None:
+            # `uncaught`: the exception leaves the program as nobody catching it would.
+            self.report("DIVERGED" if self.diverged else "AS-DOCUMENTED")
+            self.reported = True
+            raise exc
 
     def events_match(self, want):
         seen = self.events[:]
@@ -614,16 +652,25 @@ class Case(object):
         return ("signaled", signal.Signals(-code)) if code < 0 else ("exited", code)
 
 
+# The code of Case.step, to recognise its frame in a traceback (Case.between_steps).
+_STEP_CODE = Case.step.__code__
+
+
 def run_child(steps):
     fd = int(os.environ[CHILD])
     case = Case(fd)
     try:
         steps(case)
+        case.settling.clear()
+        for exc in case.late:  # raised by handlers after the last step
+            case.diverged = True
+            case.report("DIVERGES  an exception escaped outside any step: %s" % show_exception(exc))
     except SystemExit:
         case.report("exit      the case's exit step ran")
         raise
     finally:
-        case.report("DIVERGED" if case.diverged else "AS-DOCUMENTED")
+        if not getattr(case, "reported", False):
+            case.report("DIVERGED" if case.diverged else "AS-DOCUMENTED")
 
 
 # ---- The parent: process state before exec, and how the child ended --------------------
