@@ -114,8 +114,17 @@ int ExploreCommand(const ExploreCommandOptions& given) {
 
   std::cout << "exploring " << eo.impl.name << " against " << eo.oracle.name << ", seed "
             << o.seed << " (language " << inputs.language_version << ", "
-            << inputs.names.size() << " names, " << inputs.operations.size() << " actions)\n"
-            << std::flush;
+            << inputs.names.size() << " names, " << inputs.operations.size() << " actions)\n";
+  // Programs use only what the older version has, but a value can still differ between two
+  // versions (PyPy 3.9 against CPython 3.11: SIGSTKFLT became a Signals member in 3.11, so
+  // valid_signals() returns differ): such findings are the versions', not a bug.
+  if (va != vb) {
+    std::cout << "NOTE: " << eo.impl.name << " is Python " << va << " and " << eo.oracle.name
+              << " is Python " << vb << ": values that changed between the two versions are "
+              << "reported as divergences; an oracle of the same version (e.g. --oracle py" << va
+              << ", `sigconform impls`) has none of them\n";
+  }
+  std::cout << std::flush;
   RunInfo info;
   info.runner_version = RunnerVersion();
   info.runner_commit = RunnerCommit();
@@ -125,8 +134,8 @@ int ExploreCommand(const ExploreCommandOptions& given) {
   info.jobs = static_cast<int>(eo.jobs);
   info.base_env = BaseEnvironment();
   const std::vector<std::string> impl_env = CaseEnvironment(BaseEnvironment(), ParentState{}, /*run=*/true);
-  info.implementations.push_back({eo.impl.name, o.impl_spec, described[0].record, impl_env});
-  info.implementations.push_back({eo.oracle.name, o.oracle_spec, described[1].record, impl_env});
+  info.implementations.push_back({eo.impl.name, o.impl_spec, described[0].record, impl_env, nullptr});
+  info.implementations.push_back({eo.oracle.name, o.oracle_spec, described[1].record, impl_env, nullptr});
   const HostFacts host = CurrentHost();
   info.host_name = host.name;
   info.host_os = host.os;
@@ -209,6 +218,7 @@ int ExploreCommand(const ExploreCommandOptions& given) {
                   {"programs_per_second", rate},
                   {"jobs", eo.jobs},
                   {"language_version", inputs.language_version},
+                  {"language_versions", {{"impl", va}, {"oracle", vb}}},
                   {"confirmed", confirmed},
                   {"kinds", kinds},
                   {"flaky", flaky},

@@ -80,6 +80,16 @@ def test_the_reference_agrees_with_cpython(tmp_path):
                             "--programs", "60", "-j", "2")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert summary["findings"] == []
+    # Two language versions (the reference describes itself as one, Debian's CPython is
+    # another): the console says that values can differ between them, and explore.json keeps both.
+    versions = summary["language_versions"]
+    assert set(versions) == {"impl", "oracle"}
+    if versions["impl"] != versions["oracle"]:
+        assert "NOTE: reference is Python " + versions["impl"] in proc.stdout, proc.stdout
+        assert summary["language_version"] == min(versions.values(),
+                                                   key=lambda v: tuple(map(int, v.split("."))))
+    else:
+        assert "NOTE:" not in proc.stdout
 
 
 def test_without_a_limit_or_with_an_unknown_implementation_it_is_a_usage_error(tmp_path):
