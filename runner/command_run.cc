@@ -140,7 +140,7 @@ std::vector<std::string> AvailabilitiesOf(const RuleIndex& rules, const Case& c)
 
 // The verdict on one finished run of a pair, under the platform model when the pair is emulated.
 Result JudgeOneRun(const Planned& p, const RunRecord& record) {
-  Result judged = Evaluate(*p.kase, record);
+  Result judged = Evaluate(*p.kase, record, p.emulated);
   if (p.emulated && EmulatedStatus(judged.status) != judged.status) {
     judged.status = EmulatedStatus(judged.status);
     if (!judged.message.empty()) judged.message = "under emulation: " + judged.message;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "case.h"
 #include "result.h"
 
 namespace sigconform {
@@ -27,6 +28,14 @@ enum class Judgement {
 // or "WebAssembly" (a rule about the emulation itself); kEmulated when any other word is there
 // ("native", "Unix", "Linux", ...). An empty list (a case without known rules) is kEmulated.
 Judgement JudgementOf(const std::vector<std::string>& availabilities);
+
+// What in the case's own form only the operating system's signals can give, whatever rules it
+// cites: "" when nothing; otherwise the first of: state the parent leaves before exec (ignored,
+// blocked or pending signals, a stdout without reader, resource limits: an emulated process
+// does not see its host process's), a signal the runner sends (`parent_kill`: real delivery
+// from outside), an `exit` by a signal (a default action ending the process). A case that has
+// one is judged kEmulated on an emulated platform even when its rules hold everywhere.
+std::string NativeNeed(const Case& c);
 
 // Whether the case's `platforms` (as written) let it run on the emulated platform `platform`:
 // as written when they name it ("emscripten", "!wasi"); otherwise as they would on Linux, the

@@ -84,6 +84,43 @@ TEST(Emulation, AnAbsentFunctionIsDocumentedAbsentUnderEmulationAndMissingWhereI
   EXPECT_EQ(a.kind, Applicability::kMissing);
 }
 
+TEST(Emulation, ACaseWhoseFormNeedsTheSystemsSignalsIsEmulatedWhateverItCites) {
+  Case plain = CaseFor({"unix"}, {"signal"});
+  EXPECT_EQ(NativeNeed(plain), "");
+  Case inherited = plain;
+  inherited.parent.ignore = {"SIGINT"};
+  EXPECT_EQ(NativeNeed(inherited),
+            "signal dispositions, mask or pending signals inherited from the parent");
+  Case broken = plain;
+  broken.parent.stdout_mode = ParentState::Stdout::kBroken;
+  EXPECT_EQ(NativeNeed(broken), "a stdout whose reader is gone");
+  Case limited = plain;
+  limited.parent.rlimits = {{"FSIZE", 1024}};
+  EXPECT_EQ(NativeNeed(limited), "resource limits set by the parent");
+  Case sent = plain;
+  sent.operations = {"call", "parent_kill"};
+  EXPECT_EQ(NativeNeed(sent), "a signal sent by the runner");
+  Case dies = plain;
+  dies.exit.by_signal = true;
+  dies.exit.signal = "SIGUSR1";
+  EXPECT_EQ(NativeNeed(dies), "the process ended by SIGUSR1's default action");
+  Case exits = plain;
+  exits.exit.code = 1;  // an exit code is the language's own, not a signal's
+  EXPECT_EQ(NativeNeed(exits), "");
+
+  Description pyodide = Pyodide();
+  pyodide.operations.insert("parent_kill");
+  EXPECT_FALSE(Plan(plain, pyodide, {"all"}).emulated);
+  for (const Case& c : {inherited, broken, limited, sent, dies}) {
+    Applicability a = Plan(c, pyodide, {"all"});
+    EXPECT_EQ(a.kind, Applicability::kRun);
+    EXPECT_TRUE(a.emulated) << NativeNeed(c);
+  }
+  Description linux = Pyodide();
+  linux.platform = "linux";
+  EXPECT_FALSE(Plan(dies, linux, {"all"}).emulated);
+}
+
 TEST(Emulation, AWindowsCaseIsNotApplicable) {
   EXPECT_EQ(Plan(CaseFor({"windows"}, {"signal"}), Pyodide(), {"Windows"}).kind,
             Applicability::kNotApplicable);

@@ -20,7 +20,11 @@ namespace sigconform {
 // failure winning; then stray exceptions, missing observations, the way the process ended,
 // the `done` record and the captured streams. Fills every field of Result except
 // `implementation` and `reproduce`, which the caller knows. Never throws.
-Result Evaluate(const Case& c, const RunRecord& run);
+// `emulated`: the pair is judged under the platform model for emulated signals (emulation.h);
+// then a death by a crash signal in the last step of a case that expects that step to end the
+// process by another signal is a wrong end (fail), not a crash (spec/case-format.md, "The end
+// of the process"). The caller maps the result with EmulatedStatus.
+Result Evaluate(const Case& c, const RunRecord& run, bool emulated = false);
 
 // How a process ended, for people: "exit code 0", "killed by SIGPIPE (core dumped)";
 // "not reaped" for nullopt.

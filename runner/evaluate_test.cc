@@ -612,6 +612,24 @@ TEST(Evaluate, ACrashSignalTheCaseAsksForIsNotACrash) {
   EXPECT_EQ(r.status, Status::kPass) << r.message;
 }
 
+// Pyodide carries out SIGQUIT's default action by abort(): under emulation, a crash signal at
+// the step meant to end the process is a wrong end, judged as such; anywhere else a crash.
+TEST(Evaluate, UnderEmulationACrashSignalWhereTheCaseExpectsDeathBySignalIsAWrongEnd) {
+  const Case c = Make(R"([{"do": "check"}, {"do": "kill", "sig": "@SIGQUIT"}])",
+                      {{"exit", {{"signal", "SIGQUIT"}}}});
+  const RunRecord aborted = Record({Start(), Ok("0")}, Killed(SIGABRT));
+  EXPECT_EQ(Evaluate(c, aborted).status, Status::kCrash);
+  Result r = Evaluate(c, aborted, /*emulated=*/true);
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.message, "expected the process to be killed by SIGQUIT; it ended with killed by SIGABRT");
+  // A crash before the step meant to end it: the case expected to go on.
+  r = Evaluate(c, Record({Start()}, Killed(SIGABRT)), /*emulated=*/true);
+  EXPECT_EQ(r.status, Status::kCrash);
+  // A case that expects an exit code expected to go on too.
+  r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0")}, Killed(SIGABRT)), /*emulated=*/true);
+  EXPECT_EQ(r.status, Status::kCrash);
+}
+
 TEST(Evaluate, ExitMismatchFails) {
   Result r = Evaluate(Make(kTwoChecks), Record({Start(), Ok("0"), Ok("1"), Done()}, Exited(2)));
   EXPECT_EQ(r.status, Status::kFail);

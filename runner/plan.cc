@@ -151,7 +151,8 @@ Applicability Plan(const Case& c, const Description& d,
   using A = Applicability;
   const bool emulated_platform = IsEmulatedPlatform(d.platform);
   const bool emulated =
-      emulated_platform && JudgementOf(availabilities) == Judgement::kEmulated;
+      emulated_platform &&
+      (JudgementOf(availabilities) == Judgement::kEmulated || !NativeNeed(c).empty());
   if (emulated_platform ? !EmulatedPlatformMatches(c.platforms, d.platform)
                         : !PlatformMatches(c.platforms, d.platform)) {
     return {A::kNotApplicable, "the case applies to " + Join(c.platforms) +

@@ -64,7 +64,8 @@ struct Applicability {
 // this runtime (unsupported, listing them all).
 // `availabilities` are those of the rules the case cites (spec/rules/README.md). On a platform
 // whose signals are emulated (emulation.h) they decide: the platform check is
-// EmulatedPlatformMatches, and for a case judged kEmulated a name the implementation lacks is
+// EmulatedPlatformMatches, a case whose own form needs the operating system's signals
+// (NativeNeed) is judged kEmulated whatever it cites, and for a case judged kEmulated a name the implementation lacks is
 // documented-absent (not-applicable: the documentation says many functions are not available
 // there), and a case that runs is marked `emulated`.
 Applicability Plan(const Case& c, const Description& d,
