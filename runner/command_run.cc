@@ -20,6 +20,7 @@
 
 #include "catalog.h"
 #include "bounded_file.h"
+#include "case_timings.h"
 #include "bounded_json.h"
 #include "command_common.h"
 #include "console.h"
@@ -369,6 +370,19 @@ int RunCommand(const RunOptions& options) {
                "; its cases run by fork+exec\n");
     }
   }
+  // What each case took when it last ran, when asked to keep that; a file that cannot be read
+  // is left alone (it may be something else given by mistake) and the estimates order the run.
+  CaseTimings timings;
+  bool keep_timings = !options.timings_path.empty();
+  if (keep_timings) {
+    std::string error;
+    if (!timings.Load(options.timings_path, &error)) {
+      PrintErr("sigconform: --timings " + TerminalText(options.timings_path) + ": " +
+               TerminalText(error) + "; the cases start in the order of their estimates and the "
+               "file is left as it is\n");
+      keep_timings = false;
+    }
+  }
   std::vector<size_t> spec_pair;  // spec index -> index into `planned`
   std::vector<LaunchSpec> specs;
   std::vector<double> estimates;  // EstimateCost's seconds, per spec
@@ -393,14 +407,15 @@ int RunCommand(const RunOptions& options) {
         if (servers[i] && FitsForkServer(p.kase->parent)) spec.fork_server = servers[i].get();
         CaseCost cost = EstimateCost(*p.kase);
         spec.cpu_bound = cost.cpu_bound;
-        estimates.push_back(cost.seconds);
+        estimates.push_back(timings.Seconds(impls[i].name, p.kase->id).value_or(cost.seconds));
         spec_pair.push_back(per_impl[i][k]);
         specs.push_back(std::move(spec));
       }
       if (!any) break;
     }
   }
-  // The long waits start first (schedule.h); the interleaving above orders equal estimates.
+  // The long cases start first (schedule.h): by what they took last time when that is known,
+  // else by their estimate; the interleaving above orders equal ones.
   {
     std::vector<size_t> order = LongestFirst(estimates);
     std::vector<size_t> ordered_pairs;
@@ -496,6 +511,7 @@ int RunCommand(const RunOptions& options) {
     // A run the interruption ended has no verdict: its pair is reported as not-run below.
     if (record.interrupted) return;
     Planned& p = planned[spec_pair[index]];
+    if (keep_timings) timings.Set(impls[p.impl_index].name, p.kase->id, record.seconds);
     Result judged = JudgeOneRun(p, record);
     if (record.started >= 0) judged.started = supervisor_offset + record.started;
     if (judged.isolation == "fork-exec" && described[p.impl_index].description &&
@@ -538,6 +554,14 @@ int RunCommand(const RunOptions& options) {
                               : "-x stopped the run before this case started";
     }
     outcome.raw[p.result_index] = r;
+  }
+
+  if (keep_timings) {
+    std::string error;
+    if (!timings.Save(options.timings_path, &error)) {
+      PrintErr("sigconform: cannot write --timings " + TerminalText(options.timings_path) + ": " +
+               TerminalText(error) + "\n");
+    }
   }
 
   bool expectations_ok = true;
@@ -648,6 +672,11 @@ CommandAction AddRunCommand(CLI::App* app, const Invocation* invocation) {
                   "against it, drop the entries of cases that now pass");
   AddGateOptions(cmd, &run->gates);
   cmd->add_flag("-q,--quiet", run->quiet, "print only the summary");
+  cmd->add_option("--timings", run->timings_path,
+                  "keep each case's duration in this file (per implementation; made if "
+                  "missing, rewritten after the run): the next run starts the cases longest "
+                  "first by what they took instead of by their estimate. A cache: never needed, "
+                  "never to commit (e.g. build/timings.json)");
   cmd->add_option("--isolation", run->isolation,
                   "how drivers start: auto (a fork-server for the cases that need no parent "
                   "state, where the driver offers one), fork-exec (always), fork-server "

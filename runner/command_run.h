@@ -38,6 +38,9 @@ struct RunOptions {
   // where the driver offers one; fork+exec otherwise), "fork-exec" (always), "fork-server"
   // (as auto, and an implementation whose driver offers none is a usage error).
   std::string isolation = "auto";
+  // --timings FILE: the durations of earlier runs (case_timings.h), read to start the cases
+  // longest first by what they took, and rewritten with this run's; "" for none.
+  std::string timings_path;
 };
 
 // Loads and selects the catalog, checks the selected cases against the rules and the module's

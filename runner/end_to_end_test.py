@@ -102,6 +102,43 @@ def test_whole_catalog_passes_on_reference_and_cpython(tmp_path):
     assert not any(v.startswith("PYTHONUNBUFFERED=") for v in report["run"]["base_env"])
 
 
+def test_timings_file_orders_the_next_run_by_what_cases_took(tmp_path):
+    ids = ["names/alias-repr-names-the-member", "names/constants-match-platform-numbers",
+           "names/default-int-handler-raises"]
+    cases = small_catalog(tmp_path, ids)
+    timings = tmp_path / "timings.json"
+
+    def run(tag):
+        report = tmp_path / ("%s.json" % tag)
+        proc = sigconform("run", "--impl", "reference", "--cases", cases, "-j", "1",
+                          "--timings", str(timings), "--json", str(report))
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return results_by_key(str(report))[1], proc
+
+    # The first run makes the file: what each case took, per implementation.
+    run("first")
+    kept = json.loads(timings.read_text())
+    assert kept["sigconform_timings"] == 1
+    assert set(kept["implementations"]["reference"]) == set(ids)
+    # The case the file says took longest starts first, whatever its estimate or id.
+    kept["implementations"]["reference"][ids[2]] = 100.0
+    kept["implementations"]["reference"]["gone/case"] = 7.0
+    timings.write_text(json.dumps(kept))
+    results, _ = run("second")
+    first = min(ids, key=lambda i: results[("reference", i)]["started"])
+    assert first == ids[2]
+    # Rewritten with this run's durations; a case this run did not run keeps its entry.
+    kept = json.loads(timings.read_text())
+    assert kept["implementations"]["reference"][ids[2]] < 100.0
+    assert kept["implementations"]["reference"]["gone/case"] == 7.0
+    # Something else given by mistake is left as it was, and the run goes on.
+    timings.write_text('{"results": []}')
+    results, proc = run("third")
+    assert "not a timings file" in proc.stderr
+    assert timings.read_text() == '{"results": []}'
+    assert all(results[("reference", i)]["status"] == "pass" for i in ids)
+
+
 def test_elapsed_from_counts_the_pause_between_arming_and_waiting(tmp_path):
     """A timer armed one step before the wait, with a pause in between (as a busy machine
     makes one): measured from the waiting step alone the wait looks too short, measured from

@@ -13,6 +13,21 @@ double NumberOr0(const json& value) {
   return value.is_number() && value.get<double>() > 0 ? value.get<double>() : 0.0;
 }
 
+// The step's expectation `key` ("returns"), null when it has none.
+json Expected(const json& step, const char* key) {
+  auto expect = step.find("expect");
+  if (expect == step.end() || !expect->is_object()) return json();
+  return expect->value(key, json());
+}
+
+// The lower bound of the `{"$range": [low, high]}` the step expects to return, else 0.
+double ExpectedLowerBound(const json& step) {
+  const json returns = Expected(step, "returns");
+  if (!returns.is_object()) return 0.0;
+  const json range = returns.value("$range", json());
+  return range.is_array() && !range.empty() ? NumberOr0(range[0]) : 0.0;
+}
+
 // Adds what one JSON value of the steps costs; recurses into arrays and objects (threads,
 // forked children, nested expectations). The catalog's loader has already bounded the depth.
 void AddCost(const json& value, CaseCost* cost) {
@@ -26,8 +41,20 @@ void AddCost(const json& value, CaseCost* cost) {
     const std::string& name = action->get_ref<const std::string&>();
     if (name == "sleep") cost->seconds += NumberOr0(value.value("seconds", json()));
     if (name == "burn_cpu" || name == "native_busy") {
-      cost->seconds += NumberOr0(value.value("seconds", json()));
+      // With `events` the burn ends at the events, and `seconds` is only its limit (20 s for
+      // a burn of a few timer intervals): the lower bound of the burn it expects to return
+      // says more, and without one its length is not known from the case.
+      cost->seconds += value.contains("events") ? ExpectedLowerBound(value)
+                                                : NumberOr0(value.value("seconds", json()));
       cost->cpu_bound = true;
+    }
+    if (name == "wait") {
+      // A wait that expects fewer events than it waits for lasts its whole timeout.
+      const json returns = Expected(value, "returns");
+      const json events = value.value("events", json());
+      if (returns.is_number() && events.is_number() && returns.get<double>() < events.get<double>()) {
+        cost->seconds += NumberOr0(value.value("timeout", json()));
+      }
     }
   }
   auto elapsed = value.find("elapsed");

@@ -14,9 +14,10 @@ namespace sigconform {
 // that the same catalog is always started in the same order.
 struct CaseCost {
   // Seconds the case is expected to last beyond its driver's start-up: the sum of its sleeps,
-  // the CPU it burns, and the lower bounds of the `elapsed` windows it expects (an alarm of
-  // one second shows up there), over every step, threads included. 0 for a case that only
-  // calls and checks.
+  // the CPU it burns (for a burn that ends at `events`, the lower bound of the CPU it expects
+  // to return), the timeouts of the waits that expect fewer events than they wait for, and the
+  // lower bounds of the `elapsed` windows it expects (an alarm of one second shows up there),
+  // over every step, threads included. 0 for a case that only calls and checks.
   double seconds = 0.0;
   // The case burns CPU on purpose (`burn_cpu`, `native_busy`): its timing windows hold only
   // when it has a core to itself, so it must not run beside more CPU-bound cases than there

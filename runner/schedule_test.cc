@@ -37,6 +37,26 @@ TEST(EstimateCost, BurningCpuMakesACaseCpuBound) {
   EXPECT_TRUE(EstimateCost(WithSteps(R"([{"do": "native_busy", "seconds": 1}])")).cpu_bound);
 }
 
+TEST(EstimateCost, ABurnThatEndsAtEventsCountsTheCpuItExpectsNotItsLimit) {
+  // 20 s is the limit of a burn that ends at three timer intervals; 0.05 s is what it must
+  // return at least. Without an expected range its length is unknown: 0.
+  CaseCost burn = EstimateCost(WithSteps(R"([{"do": "burn_cpu", "seconds": 20, "events": 3,
+      "expect": {"returns": {"$range": [0.05, 20]}}}])"));
+  EXPECT_DOUBLE_EQ(burn.seconds, 0.05);
+  EXPECT_TRUE(burn.cpu_bound);
+  EXPECT_EQ(EstimateCost(WithSteps(R"([{"do": "burn_cpu", "seconds": 20, "events": 1}])")).seconds,
+            0.0);
+}
+
+TEST(EstimateCost, AWaitThatExpectsFewerEventsLastsItsTimeout) {
+  CaseCost cost = EstimateCost(WithSteps(R"([
+    {"do": "wait", "events": 1, "timeout": 0.5, "expect": {"returns": 0, "events": []}},
+    {"do": "wait", "events": 1, "timeout": 10, "expect": {"returns": 1}},
+    {"do": "wait", "events": 2, "timeout": 7}
+  ])"));
+  EXPECT_DOUBLE_EQ(cost.seconds, 0.5);
+}
+
 TEST(EstimateCost, NonNumbersAndNegativesCountAsZero) {
   CaseCost cost = EstimateCost(WithSteps(R"([
     {"do": "sleep", "seconds": "a while"},

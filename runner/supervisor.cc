@@ -414,11 +414,13 @@ bool ReadCpu(pid_t pid, double* seconds, char* state) {
 // Samples a running driver's CPU time and decides whether it waits: asleep ('S') and under
 // kWaitingShare of a core since the previous sample. A driver that is runnable but gets no
 // CPU on a loaded machine is 'R' and still counts as working, so a busy machine does not
-// start more drivers. A spec marked cpu_bound always works.
+// start more drivers. A spec marked cpu_bound is sampled the same way: while it waits (a
+// timer's delay after its burn) it holds no core, and as soon as it burns again it is
+// working and holds one; a driver that burns is never seen asleep, so it never loses its core.
 void SampleCpu(Slot* slot, double now) {
   double seconds = 0;
   char state = 0;
-  if (slot->spec->cpu_bound || !ReadCpu(slot->child.pid, &seconds, &state)) {
+  if (!ReadCpu(slot->child.pid, &seconds, &state)) {
     slot->waiting = false;
     return;
   }
@@ -551,8 +553,15 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
   // cpu_bound specs passed over while cpu_slots_ of them ran, oldest first: they start before
   // `next` as soon as a cpu-bound slot frees up.
   std::deque<size_t> deferred;
-  size_t cpu_running = 0;
-  auto cpu_room = [&]() { return cpu_slots_ == 0 || cpu_running < cpu_slots_; };
+  // A cpu-bound driver holds one of the cpu_slots_ while it works; one that waits (sampled,
+  // set_wait_slots) lends it to the next cpu-bound spec, and takes it back when it works
+  // again: then no other cpu-bound spec starts until fewer than cpu_slots_ of them work.
+  auto cpu_room = [&]() {
+    if (cpu_slots_ == 0) return true;
+    size_t burning = 0;
+    for (const auto& slot : slots) burning += slot->spec->cpu_bound && !slot->waiting ? 1 : 0;
+    return burning < cpu_slots_;
+  };
   // The next spec that may start now, or specs.size() when none may.
   auto take_next = [&]() -> size_t {
     if (!deferred.empty() && cpu_room()) {
@@ -717,7 +726,6 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
           continue;
         }
         if (spec.timeout_seconds > 0) slot->deadline = slot->start + spec.timeout_seconds;
-        if (spec.cpu_bound) ++cpu_running;
         slots.push_back(std::move(slot));
       }
 
@@ -758,7 +766,6 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
         slot->containment.reset();  // kills what may be left in its cgroup, frees its user
         if (progress_) progress_(slot->index, *slot->record);
         if (release_records_) Release(slot->record);
-        if (slot->spec->cpu_bound) --cpu_running;
         it = slots.erase(it);
         freed = true;
       }

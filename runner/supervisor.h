@@ -17,8 +17,8 @@ namespace sigconform {
 // set_wait_slots), starting them in submission order as slots free up (a slot is refilled as
 // soon as its driver has finished, before the loop waits again), and returns one RunRecord
 // per spec. A spec marked cpu_bound waits while cpu_slots
-// cpu-bound specs run, and later specs go past it meanwhile; it starts before them as soon as
-// one of those ends. One thread, one poll() loop over every child's
+// cpu-bound specs work, and later specs go past it meanwhile; it starts before them as soon as
+// one of those ends (or waits: set_cpu_slots). One thread, one poll() loop over every child's
 // stdout, stderr and observation pipe plus a pidfd per child; no SIGCHLD handler.
 //
 // Containment (containment.h, for the whole Run()): the runner is a child subreaper, so the
@@ -83,17 +83,20 @@ class Supervisor {
   explicit Supervisor(size_t parallel)
       : parallel_(parallel == 0 ? 1 : parallel), policy_(ContainmentPolicy::FromEnvironment()) {}
 
-  // At most `slots` specs marked cpu_bound run at once (the cores); 0: no such bound.
+  // At most `slots` specs marked cpu_bound work at once (the cores); 0: no such bound. With
+  // set_wait_slots, one that waits lends its slot to the next cpu-bound spec and takes it back
+  // when it works again (until then no other cpu-bound spec starts), so a timer's delay after
+  // a burn keeps no core idle while a driver that burns always has its core.
   void set_cpu_slots(size_t slots) { cpu_slots_ = slots; }
 
   // Drivers that wait do not hold a slot (issue 14: cases that sleep, pause or wait for a
   // timer held the slots while the cores idled): up to `extra` drivers beyond `parallel` may
   // run while at most `parallel` of all of them work. A driver waits when its main thread
   // sleeps in the kernel and it used under a quarter of a core since it was last looked at
-  // (/proc/PID/stat, every 0.1 s); a spec marked cpu_bound always works, and so does a driver
-  // that is runnable but gets no CPU, so that a loaded machine gets no more drivers. 0 (the
-  // default): `parallel` bounds every driver. The per-driver shares of the run's record and
-  // capture budgets are taken over `parallel` + `extra`.
+  // (/proc/PID/stat, every 0.1 s); a driver that is runnable but gets no CPU works, so that a
+  // loaded machine gets no more drivers. 0 (the default): `parallel` bounds every driver, and
+  // a cpu-bound one holds its CPU slot to the end. The per-driver shares of the run's record
+  // and capture budgets are taken over `parallel` + `extra`.
   void set_wait_slots(size_t extra) { wait_slots_ = extra; }
 
   void set_containment_policy(const ContainmentPolicy& policy) { policy_ = policy; }

@@ -502,6 +502,62 @@ TEST(Supervisor, ADriverAtWorkKeepsItsSlot) {
   EXPECT_GE(Span(records[1]).first, Span(records[0]).second);
 }
 
+// The wall clock a driver recorded with event `ev`, 0 when it has none.
+double WallOf(const RunRecord& r, const std::string& ev) {
+  for (const nlohmann::json& record : r.records) {
+    if (record.value("ev", "") == ev) return record["wall"].get<double>();
+  }
+  ADD_FAILURE() << "no \"" << ev << "\" record: " << r.stderr_data;
+  return 0;
+}
+
+LaunchSpec CpuBound(const std::string& driver, double sleep_seconds, int spin_microseconds) {
+  LaunchSpec spec = Spec(driver);
+  spec.env.push_back("FAKE_SLEEP_SECONDS=" + std::to_string(sleep_seconds));
+  spec.env.push_back("FAKE_SPIN_MICROSECONDS=" + std::to_string(spin_microseconds));
+  spec.cpu_bound = true;
+  return spec;
+}
+
+TEST(Supervisor, ACpuBoundDriverThatWaitsLendsItsCore) {
+  // One CPU slot, room for waiters: the first cpu-bound driver sleeps 2 s before it burns, so
+  // the second starts during that sleep instead of after the first has ended (issue 14: a
+  // timer's delay held a core while the cores idled).
+  Supervisor supervisor(1);
+  supervisor.set_cpu_slots(1);
+  supervisor.set_wait_slots(2);
+  std::vector<RunRecord> records = supervisor.Run(
+      {CpuBound("waits-then-spins", 2, 300000), CpuBound("spins", 0, 300000)});
+  for (const RunRecord& r : records) ASSERT_TRUE(Exited(r, 0)) << r.stderr_data;
+  EXPECT_LT(WallOf(records[1], "start"), WallOf(records[0], "burning"));
+}
+
+TEST(Supervisor, ACpuBoundDriverTakesItsCoreBackWhenItBurnsAgain) {
+  // One CPU slot: the second driver borrows the first one's slot while it sleeps; once the
+  // first burns again both hold a core, so the third starts only after one of them ended.
+  Supervisor supervisor(1);
+  supervisor.set_cpu_slots(1);
+  supervisor.set_wait_slots(2);
+  std::vector<RunRecord> records = supervisor.Run({CpuBound("waits-then-spins", 0.5, 2500000),
+                                                   CpuBound("spins", 0, 2000000),
+                                                   CpuBound("spins", 0, 100000)});
+  for (const RunRecord& r : records) ASSERT_TRUE(Exited(r, 0)) << r.stderr_data;
+  EXPECT_LT(WallOf(records[1], "start"), WallOf(records[0], "burning"));
+  EXPECT_GE(WallOf(records[2], "start"),
+            std::min(WallOf(records[0], "done"), WallOf(records[1], "done")));
+}
+
+TEST(Supervisor, WithoutWaitSlotsACpuBoundDriverKeepsItsCoreWhileItSleeps) {
+  // A -j given (no wait slots): nothing is sampled, and the cpu-bound driver holds its slot
+  // to the end, sleep included.
+  Supervisor supervisor(2);
+  supervisor.set_cpu_slots(1);
+  std::vector<RunRecord> records = supervisor.Run(
+      {CpuBound("waits-then-spins", 1, 100000), CpuBound("spins", 0, 100000)});
+  for (const RunRecord& r : records) ASSERT_TRUE(Exited(r, 0)) << r.stderr_data;
+  EXPECT_GE(WallOf(records[1], "start"), WallOf(records[0], "done"));
+}
+
 TEST(Supervisor, LaunchFailureDoesNotStopTheRest) {
   LaunchSpec bad = Spec("says-done");
   bad.argv[0] = "/nonexistent/driver";
