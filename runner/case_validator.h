@@ -81,6 +81,9 @@ class CaseValidator {
   bool IsInteger(const json& v, const std::string& path);
   bool IsNumber(const json& v, const std::string& path);
   bool IntegerAtLeast(const json& v, const std::string& path, long long min);
+  // A platform value, {"platform": NAME} with "float": true or "text": "...{}..." at most
+  // (spec/case-format.md, "Platform values"); `integer_only` refuses float and text.
+  bool PlatformValue(const json& v, const std::string& path, bool integer_only = false);
   bool Identifier(const json& v, const std::string& path, const char* what = "a name");
   void Keys(const json& obj, const std::string& path, std::vector<std::string> allowed,
             const std::vector<std::string>& required);

@@ -5,12 +5,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include "case_syntax.h"
 #include "describe.h"
 #include "environment.h"
 #include "evaluate.h"
 #include "impl_spec.h"
 #include "launch.h"
 #include "plan.h"
+#include "platform_values.h"
 #include "report.h"
 #include "repro.h"
 #include "rules.h"
@@ -70,6 +72,16 @@ int ReproCommand(const ReproOptions& options) {
 
   // Run the case once, so that the script says what was observed and why it was written.
   std::vector<DescribeOutcome> described = DescribeAll(impls);
+  // Platform values in place, as the run would have them (platform_values.h); the runner's own
+  // when the driver cannot describe itself.
+  Case resolved = *kase;
+  std::vector<std::string> unreported;
+  ResolvePlatformValues(described[0].description
+                            ? PlatformValuesFor(described[0].description->platform,
+                                                described[0].description->constants)
+                            : HostPlatformValues(),
+                        &resolved, &unreported);
+  kase = &resolved;
   if (!described[0].description) {
     notes.implementation = impl.name;
     notes.observed = "the driver could not describe itself: " + described[0].error;
@@ -77,6 +89,10 @@ int ReproCommand(const ReproOptions& options) {
     const Description& d = *described[0].description;
     notes.implementation = Describe(impl.name, d);
     Applicability a = Plan(*kase, d);
+    if (a.kind == Applicability::kRun && !unreported.empty()) {
+      a = {Applicability::kUnsupported, "the driver does not report the platform's value(s) " +
+                                            Join(unreported) + " (describe's constants)"};
+    }
     if (a.kind != Applicability::kRun) {
       notes.observed = std::string(a.kind == Applicability::kMissing       ? "missing"
                                    : a.kind == Applicability::kUnsupported ? "unsupported"

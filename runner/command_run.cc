@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -24,6 +25,7 @@
 #include "bounded_json.h"
 #include "command_common.h"
 #include "console.h"
+#include "case_syntax.h"
 #include "describe.h"
 #include "emulation.h"
 #include "environment.h"
@@ -33,6 +35,7 @@
 #include "impl_spec.h"
 #include "launch.h"
 #include "plan.h"
+#include "platform_values.h"
 #include "report.h"
 #include "report_read.h"
 #include "result.h"
@@ -137,6 +140,25 @@ std::vector<std::string> AvailabilitiesOf(const RuleIndex& rules, const Case& c)
     if (const Rule* rule = FindRule(rules, id)) out.push_back(rule->availability);
   }
   return out;
+}
+
+// The case as it runs on the implementation `d` describes: `c` itself when it names no platform
+// value; otherwise a copy with the platform's numbers in place, kept in *resolved. A number the
+// runner cannot know there and the driver does not report turns *a into unsupported.
+const Case* ResolvedFor(const Case& c, const Description& d, std::deque<Case>* resolved,
+                        Applicability* a) {
+  if (PlatformValuesUsed(c).empty()) return &c;
+  Case copy = c;
+  std::vector<std::string> missing;
+  if (!ResolvePlatformValues(PlatformValuesFor(d.platform, d.constants), &copy, &missing)) {
+    const bool one = missing.size() == 1;
+    *a = {Applicability::kUnsupported,
+          "the driver does not report the platform's value" + std::string(one ? " " : "s ") +
+              Join(missing) + " (describe's constants), which the case compares with"};
+    return &c;
+  }
+  resolved->push_back(std::move(copy));
+  return &resolved->back();
 }
 
 // The verdict on one finished run of a pair, under the platform model when the pair is emulated.
@@ -308,6 +330,9 @@ int RunCommand(const RunOptions& options) {
   std::vector<size_t> impl_of_result;
   std::vector<std::vector<size_t>> per_impl(impls.size());  // indices into `planned`
   std::vector<Planned> planned;
+  // The cases that name platform values, resolved for each implementation (platform_values.h);
+  // a deque, so that Planned::kase stays valid as it grows.
+  std::deque<Case> resolved;
   for (size_t i = 0; i < impls.size(); i++) {
     for (const Case& c : cases) {
       Result r;
@@ -325,9 +350,11 @@ int RunCommand(const RunOptions& options) {
                             kMaxMessageBytes);
       } else {
         Applicability a = Plan(c, *described[i].description, AvailabilitiesOf(rules, c));
+        const Case* kase = &c;
+        if (a.kind == Applicability::kRun) kase = ResolvedFor(c, *described[i].description, &resolved, &a);
         if (a.kind == Applicability::kRun) {
           per_impl[i].push_back(planned.size());
-          planned.push_back({outcome.raw.size(), i, &c, a.emulated, {}, 0, false});
+          planned.push_back({outcome.raw.size(), i, kase, a.emulated, {}, 0, false});
         } else {
           r.status = a.kind == Applicability::kMissing       ? Status::kMissing
                      : a.kind == Applicability::kUnsupported ? Status::kUnsupported

@@ -489,3 +489,47 @@ def test_coverage_exit_statuses_and_json(tmp_path):
     proc = sigconform("coverage", "--rules", str(rules), "--cases", catalog)
     assert proc.returncode == 2
     assert "masks.md:7: rule 'mask.read-with-empty-block': unknown availability 'Solaris'" in proc.stderr
+
+
+def test_platform_values_come_from_the_runner_on_linux_and_from_describe_under_emulation(tmp_path):
+    # spec/case-format.md, "Platform values". The same real driver, described three ways.
+    driver = os.path.join(E2E, "platform-driver.py")
+    specs = {
+        # On Linux the runner's <signal.h> decides: numbers a driver reports cannot make a
+        # module right or wrong.
+        "lies": "linux SIGRTMIN=40,SIG_IGN=7",
+        # Under emulation the driver's numbers are all there is: without them, unsupported.
+        "silent": "emscripten none",
+        # ... and with them, they are used: CPython's real SIGRTMIN (34) is now wrong.
+        "musl": "emscripten SIGRTMIN=35,SIGRTMAX=64,NSIG=65,SIG_IGN=1,SIG_DFL=0",
+    }
+    report = tmp_path / "r.json"
+    args = ["run", "--json", str(report), "--filter", "names/sigrtmin-and-sigrtmax-are-signals",
+            "--filter", "names/member-repr-names-enum-member-and-value"]
+    for name, words in specs.items():
+        args += ["--impl", name + "=/usr/bin/python3 " + driver + " " + words]
+    proc = sigconform(*args)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    _, results = results_by_key(str(report))
+    status = {key: r["status"] for key, r in results.items()}
+    rt, repr_case = "names/sigrtmin-and-sigrtmax-are-signals", "names/member-repr-names-enum-member-and-value"
+    assert status[("lies", rt)] == "pass" and status[("lies", repr_case)] == "pass"
+    assert status[("silent", rt)] == "unsupported"
+    assert results[("silent", rt)]["message"] == (
+        "the driver does not report the platform's values SIGRTMAX, SIGRTMIN (describe's "
+        "constants), which the case compares with")
+    assert status[("silent", repr_case)] == "unsupported"
+    assert status[("musl", repr_case)] == "pass"
+    assert status[("musl", rt)] == "fail"
+    assert "expected an int or IntEnum member with value 35" in results[("musl", rt)]["message"]
+
+
+def test_drivers_report_the_platform_numbers_of_this_machine():
+    # The reference and the Python driver report what <signal.h> gives here (glibc: SIG_IGN 1,
+    # SIGRTMIN 34 after the two signals it keeps for itself).
+    expected = {"SIG_DFL": 0, "SIG_IGN": 1, "NSIG": signal.NSIG,
+                "SIGRTMIN": int(signal.SIGRTMIN), "SIGRTMAX": int(signal.SIGRTMAX)}
+    for impl in ("reference", "cpython"):
+        proc = sigconform("describe", "--impl", impl)
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout)["describe"]["constants"] == expected, proc.stdout

@@ -1,6 +1,7 @@
 #include "plan.h"
 
 #include <algorithm>
+#include <climits>
 #include <vector>
 
 #include "emulation.h"
@@ -134,6 +135,22 @@ std::optional<Description> ParseDescription(const json& record, std::string* err
       return std::nullopt;
     }
     d.kernel = it->get<std::string>();
+  }
+  if (auto it = record.find("constants"); it != record.end()) {
+    if (!it->is_object() || it->size() > 64) {
+      if (error) *error = "describe record: 'constants' must be an object of at most 64 numbers";
+      return std::nullopt;
+    }
+    for (const auto& item : it->items()) {
+      if (!item.value().is_number_integer() ||
+          (item.value().is_number_unsigned() &&
+           item.value().get<unsigned long long>() > static_cast<unsigned long long>(LLONG_MAX))) {
+        if (error) *error = "describe record: constants '" + item.key() + "' is not a 64-bit integer: " +
+                            item.value().dump();
+        return std::nullopt;
+      }
+      d.constants[item.key()] = item.value().get<long long>();
+    }
   }
   if (auto it = record.find("fork_server"); it != record.end()) {
     if (!it->is_boolean()) {

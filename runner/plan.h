@@ -3,6 +3,7 @@
 #ifndef SIGCONFORM_RUNNER_PLAN_H_
 #define SIGCONFORM_RUNNER_PLAN_H_
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -26,6 +27,9 @@ struct Description {
   std::set<std::string> operations;  // step actions the driver supports ("call", "kill", ...)
   // The driver can run as a fork-server (`serve`, spec/driver-protocol.md); false when absent.
   bool fork_server = false;
+  // The platform's numbers the driver reports (`constants`: "SIG_IGN" -> 1, ...); empty when
+  // absent. Used only where the runner cannot know them itself (platform_values.h).
+  std::map<std::string, long long> constants;
   nlohmann::json raw;                // the record as received, for reports
 };
 

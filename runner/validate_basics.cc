@@ -5,6 +5,7 @@
 #include <set>
 
 #include "plan.h"
+#include "platform_values.h"
 #include "signal_names.h"
 
 namespace sigconform {
@@ -66,6 +67,36 @@ bool CaseValidator::IsInteger(const json& v, const std::string& path) {
 
 bool CaseValidator::IsNumber(const json& v, const std::string& path) {
   return v.is_number() || TypeError(v, path, "a number");
+}
+
+bool CaseValidator::PlatformValue(const json& v, const std::string& path, bool integer_only) {
+  if (!IsObject(v, path)) return false;
+  const size_t before = errors_.size();
+  Keys(v, path, {"platform", "float", "text"}, {"platform"});
+  if (auto it = v.find("platform"); it != v.end()) {
+    const std::vector<std::string>& names = PlatformValueNames();
+    if (IsString(*it, Child(path, "platform")) &&
+        std::find(names.begin(), names.end(), it->get<std::string>()) == names.end()) {
+      Error(Child(path, "platform"), "'" + it->get<std::string>() +
+                                         "' is not a platform value; expected one of: " + Join(names));
+    }
+  }
+  if (auto it = v.find("float"); it != v.end() && *it != json(true)) {
+    Error(Child(path, "float"), "float takes true, got " + it->dump());
+  }
+  if (auto it = v.find("text"); it != v.end() && IsString(*it, Child(path, "text"))) {
+    const std::string text = it->get<std::string>();
+    const size_t at = text.find("{}");
+    if (at == std::string::npos || text.find("{}", at + 2) != std::string::npos) {
+      Error(Child(path, "text"), "text must hold \"{}\" exactly once (where the number goes), got " +
+                                     it->dump());
+    }
+  }
+  if (v.contains("float") && v.contains("text")) Error(path, "give 'float' or 'text', not both");
+  if (integer_only && (v.contains("float") || v.contains("text"))) {
+    Error(path, "an integer is needed here: no 'float' or 'text'");
+  }
+  return errors_.size() == before;
 }
 
 bool CaseValidator::IntegerAtLeast(const json& v, const std::string& path, long long min) {

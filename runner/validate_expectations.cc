@@ -249,9 +249,13 @@ void CaseValidator::Matcher(const json& v, const std::string& path, const Scope&
     }
     return;
   }
+  if (v.contains("platform")) {
+    PlatformValue(v, path);
+    return;
+  }
   static const std::vector<std::string> kValueForms = {
-      "Handlers", "Signals", "Sigmasks", "builtin", "bytes", "float", "handler", "set",
-      "struct", "tuple"};
+      "Handlers", "Signals", "Sigmasks", "builtin", "bytes", "float", "handler", "platform",
+      "set", "struct", "tuple"};
   static const std::vector<std::string> kMatcherForms = {
       "$all", "$any", "$below", "$contains", "$every", "$excludes", "$intlike", "$len",
       "$not", "$one_of", "$range", "$signal_bytes", "$signum", "$type"};
@@ -320,7 +324,11 @@ void CaseValidator::Matcher(const json& v, const std::string& path, const Scope&
         Error(p, "the range is empty: lo " + arg[0].dump() + " > hi " + arg[1].dump());
       }
     } else if (key == "$intlike") {
-      IsInteger(arg, p);
+      if (arg.is_object()) {
+        PlatformValue(arg, p, /*integer_only=*/true);
+      } else {
+        IsInteger(arg, p);
+      }
     } else if (key == "$not") {
       ++alternatives_;
       Matcher(arg, p, scope);
@@ -334,6 +342,8 @@ void CaseValidator::Matcher(const json& v, const std::string& path, const Scope&
         if (text.rfind('$', 0) != 0 || text.rfind("$$", 0) == 0) {
           Error(p, "$below takes an integer or a \"$name\" binding, got " + arg.dump());
         }
+      } else if (arg.is_object()) {
+        PlatformValue(arg, p, /*integer_only=*/true);
       } else {
         IsInteger(arg, p);
       }

@@ -441,7 +441,11 @@ void CaseValidator::Arg(const json& v, const std::string& path, const Scope& sco
       TypeError(v, path, "an argument");
       return;
   }
-  const std::vector<std::string> forms = {"bytes", "float", "handler", "set", "tuple"};
+  if (v.contains("platform")) {
+    PlatformValue(v, path);
+    return;
+  }
+  const std::vector<std::string> forms = {"bytes", "float", "handler", "platform", "set", "tuple"};
   if (v.size() != 1) {
     Error(path, "an argument object has exactly one key (" + Join(forms) + "), got " +
                     std::to_string(v.size()));

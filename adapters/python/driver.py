@@ -1180,6 +1180,20 @@ def read_program(argv):
     return json.loads(data.decode("utf-8"))
 
 
+# The platform's numbers a case may compare with ({"platform": NAME}, spec/case-format.md),
+# as the module has them: on an emulated platform the runner cannot read them itself.
+PLATFORM_CONSTANTS = ("SIG_DFL", "SIG_IGN", "NSIG", "SIGRTMIN", "SIGRTMAX")
+
+
+def platform_constants():
+    found = {}
+    for name in PLATFORM_CONSTANTS:
+        value = getattr(signal, name, None)
+        if value is not None:
+            found[name] = int(value)
+    return found
+
+
 def cmd_describe(stream, unavailable=(), extra=None):
     uname = os.uname() if hasattr(os, "uname") else None
     if uname is not None:
@@ -1197,6 +1211,7 @@ def cmd_describe(stream, unavailable=(), extra=None):
                   executable=sys.executable,
                   names=sorted(n for n in dir(signal) if not n.startswith("_")),
                   operations=working_operations(unavailable),
+                  constants=platform_constants(),
                   # `serve` forks through os.fork and takes descriptors over a Unix socket,
                   # and the runner adopts the forked processes: Linux only.
                   fork_server=word == "linux" and hasattr(os, "fork") and hasattr(os, "setpgid"))

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "module.h"
 #include "names.h"
 #include "obs_stream.h"
 #include "program.h"
@@ -64,6 +65,16 @@ std::string Executable() {
   return std::string(path, static_cast<size_t>(n));
 }
 
+// The platform's numbers a case may compare with ({"platform": NAME}, spec/case-format.md), as
+// this implementation's module has them.
+json PlatformConstants() {
+  json out = json::object();
+  for (const char* name : {"SIG_DFL", "SIG_IGN", "NSIG", "SIGRTMIN", "SIGRTMAX"}) {
+    out[name] = sigref::ToLongLong(sigref::GetAttribute(name));
+  }
+  return out;
+}
+
 int Describe(sigref_driver::ObsStream& obs) {
   struct utsname un;
   json platform = "linux";
@@ -86,7 +97,8 @@ int Describe(sigref_driver::ObsStream& obs) {
             {"machine", machine},
             {"executable", Executable()},
             {"names", sigref::PublicNames()},
-            {"operations", sigref_driver::SupportedOperations()}});
+            {"operations", sigref_driver::SupportedOperations()},
+            {"constants", PlatformConstants()}});
   return 0;
 }
 
