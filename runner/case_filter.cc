@@ -70,19 +70,22 @@ bool CaseMatches(const Case& c, const CaseSelection& selection) {
 }
 
 std::vector<Case> SelectCases(std::vector<Case> sorted_cases, const CaseSelection& selection) {
-  std::vector<Case> out;
+  // Kept in place, in order: no second vector of cases while the first still holds them all.
+  size_t kept = 0;
   size_t position = 0;  // among the cases the globs, tags and keywords keep
-  for (Case& c : sorted_cases) {
-    if (!CaseMatches(c, selection)) continue;
+  for (size_t i = 0; i < sorted_cases.size(); ++i) {
+    if (!CaseMatches(sorted_cases[i], selection)) continue;
     const size_t here = position++;
     if (selection.shard &&
         here % static_cast<size_t>(selection.shard->count) !=
             static_cast<size_t>(selection.shard->index - 1)) {
       continue;
     }
-    out.push_back(std::move(c));
+    if (kept != i) sorted_cases[kept] = std::move(sorted_cases[i]);
+    ++kept;
   }
-  return out;
+  sorted_cases.erase(sorted_cases.begin() + static_cast<std::ptrdiff_t>(kept), sorted_cases.end());
+  return sorted_cases;
 }
 
 }  // namespace sigconform

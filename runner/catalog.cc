@@ -82,6 +82,7 @@ Catalog LoadCatalog(const std::string& cases_dir) {
   std::sort(files.begin(), files.end());
 
   std::map<std::string, std::string> seen_ids;  // id -> file that has it
+  catalog.cases.reserve(files.size());  // no reallocation on the way (10,000 cases, issue 14)
   for (const auto& path : files) {
     const std::string file = path.string();
     std::string id = path.lexically_relative(root).generic_string();

@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <sstream>
+#include <unordered_map>
 
 #include <CLI/CLI.hpp>
 
@@ -278,6 +279,8 @@ int RunCommand(const RunOptions& options) {
   if (!LoadSpecAndCheck(options.rules_dir, options.surface_path, cases, &rules, nullptr)) {
     return kExitUsage;
   }
+  // What each case uses of the module's surface was needed for that check alone.
+  for (Case& c : cases) std::vector<SurfaceUse>().swap(c.uses);
   for (const Rule& rule : rules.rules) {
     info.rules[rule.id] = RuleText{rule.text, TierName(rule.tier), rule.section};
   }
@@ -333,6 +336,9 @@ int RunCommand(const RunOptions& options) {
   // The cases that name platform values, resolved for each implementation (platform_values.h);
   // a deque, so that Planned::kase stays valid as it grows.
   std::deque<Case> resolved;
+  outcome.raw.reserve(impls.size() * cases.size());
+  impl_of_result.reserve(impls.size() * cases.size());
+  planned.reserve(impls.size() * cases.size());
   for (size_t i = 0; i < impls.size(); i++) {
     for (const Case& c : cases) {
       Result r;
@@ -410,55 +416,63 @@ int RunCommand(const RunOptions& options) {
       keep_timings = false;
     }
   }
+  // The runs, interleaved case by case over the implementations (and repeated with --repeat),
+  // then started longest first (schedule.h): by what they took last time when that is known,
+  // else by their estimate; the interleaving orders equal ones.
   std::vector<size_t> spec_pair;  // spec index -> index into `planned`
-  std::vector<LaunchSpec> specs;
-  std::vector<double> estimates;  // EstimateCost's seconds, per spec
-  for (int rep = 0; rep < info.repeat; ++rep) {
-    for (size_t k = 0;; k++) {
-      bool any = false;
-      for (size_t i = 0; i < impls.size(); i++) {
-        if (k >= per_impl[i].size()) continue;
-        any = true;
-        const Planned& p = planned[per_impl[i][k]];
-        LaunchSpec spec;
-        spec.argv = impls[i].argv;
-        spec.argv.push_back("run");
-        spec.env = CaseEnvironment(BaseEnvironment(), p.kase->parent, /*run=*/true);
-        spec.parent = p.kase->parent;
-        spec.program = DriverProgram(*p.kase).dump();
-        spec.timeout_seconds = p.kase->timeout;
-        spec.limits = p.kase->limits;
-        // A case that asks the runner for a signal checks who sent it (si_uid is the sender's
-        // real user): there the driver shares the runner's user, as a child shares its parent's.
-        spec.unprivileged = described[i].unprivileged && !UsesOperation(*p.kase, "parent_kill");
-        if (servers[i] && FitsForkServer(p.kase->parent)) spec.fork_server = servers[i].get();
-        CaseCost cost = EstimateCost(*p.kase);
-        spec.cpu_bound = cost.cpu_bound;
-        estimates.push_back(timings.Seconds(impls[i].name, p.kase->id).value_or(cost.seconds));
-        spec_pair.push_back(per_impl[i][k]);
-        specs.push_back(std::move(spec));
-      }
-      if (!any) break;
-    }
-  }
-  // The long cases start first (schedule.h): by what they took last time when that is known,
-  // else by their estimate; the interleaving above orders equal ones.
   {
-    std::vector<size_t> order = LongestFirst(estimates);
-    std::vector<size_t> ordered_pairs;
-    std::vector<LaunchSpec> ordered_specs;
-    ordered_pairs.reserve(order.size());
-    ordered_specs.reserve(order.size());
-    for (size_t index : order) {
-      ordered_pairs.push_back(spec_pair[index]);
-      ordered_specs.push_back(std::move(specs[index]));
+    std::vector<size_t> interleaved;
+    std::vector<double> estimates;  // per run in `interleaved`
+    for (int rep = 0; rep < info.repeat; ++rep) {
+      for (size_t k = 0;; k++) {
+        bool any = false;
+        for (size_t i = 0; i < impls.size(); i++) {
+          if (k >= per_impl[i].size()) continue;
+          any = true;
+          const Planned& p = planned[per_impl[i][k]];
+          estimates.push_back(timings.Seconds(impls[i].name, p.kase->id)
+                                  .value_or(EstimateCost(*p.kase).seconds));
+          interleaved.push_back(per_impl[i][k]);
+        }
+        if (!any) break;
+      }
     }
-    spec_pair = std::move(ordered_pairs);
-    specs = std::move(ordered_specs);
+    spec_pair.reserve(interleaved.size());
+    for (size_t index : LongestFirst(estimates)) spec_pair.push_back(interleaved[index]);
   }
-  outcome.results = outcome.raw;
+  // Built in their final order, so that the run never holds two vectors of them.
+  std::vector<LaunchSpec> specs;
+  specs.reserve(spec_pair.size());
+  for (size_t pair : spec_pair) {
+    const Planned& p = planned[pair];
+    const size_t i = p.impl_index;
+    LaunchSpec spec;
+    spec.argv = impls[i].argv;
+    spec.argv.push_back("run");
+    spec.env = CaseEnvironment(BaseEnvironment(), p.kase->parent, /*run=*/true);
+    spec.parent = p.kase->parent;
+    spec.program = DriverProgram(*p.kase).dump();
+    spec.timeout_seconds = p.kase->timeout;
+    spec.limits = p.kase->limits;
+    // A case that asks the runner for a signal checks who sent it (si_uid is the sender's
+    // real user): there the driver shares the runner's user, as a child shares its parent's.
+    spec.unprivileged = described[i].unprivileged && !UsesOperation(*p.kase, "parent_kill");
+    if (servers[i] && FitsForkServer(p.kase->parent)) spec.fork_server = servers[i].get();
+    spec.cpu_bound = EstimateCost(*p.kase).cpu_bound;
+    specs.push_back(std::move(spec));
+  }
+  // The raw results are kept apart only for --update-expectations, which judges them again;
+  // otherwise one copy is enough (10,000 cases: issue 14's bound on the runner's memory).
+  const bool keep_raw = !options.update_expectations.empty();
+  if (keep_raw) {
+    outcome.results = outcome.raw;
+  } else {
+    outcome.results = std::move(outcome.raw);
+    outcome.raw.clear();
+  }
+  const size_t result_count = outcome.results.size();
 
-  Console console(PrintOut, StyleForStdout(options.quiet), outcome.raw.size());
+  Console console(PrintOut, StyleForStdout(options.quiet), result_count);
   // A driver that cannot describe itself errs every case: one line says so, not one per case.
   for (size_t i = 0; i < impls.size(); i++) {
     if (!described[i].description) {
@@ -467,16 +481,17 @@ int RunCommand(const RunOptions& options) {
                    " cases errored)");
     }
   }
-  std::vector<bool> will_run(outcome.raw.size(), false);
+  std::vector<bool> will_run(result_count, false);
   for (const Planned& p : planned) will_run[p.result_index] = true;
-  for (size_t i = 0; i < outcome.raw.size(); i++) {
+  for (size_t i = 0; i < result_count; i++) {
     if (will_run[i]) continue;
     ApplyExpectations(expectations, descriptions[impl_of_result[i]], &outcome.results[i]);
     if (descriptions[impl_of_result[i]] != nullptr) console.Known(outcome.results[i]);
   }
 
   // The verdict of one finished run of a pair; the pair's result once its last run is in.
-  std::vector<Result> first_run(planned.size());
+  // Only pairs with a run finished and another to come are here: a result each at most.
+  std::unordered_map<size_t, Result> first_run;
   Supervisor supervisor(static_cast<size_t>(info.jobs));
   supervisor.set_cpu_slots(static_cast<size_t>(Cores()));
   supervisor.set_wait_slots(WaitSlots(options, info.jobs));
@@ -484,13 +499,16 @@ int RunCommand(const RunOptions& options) {
   // run would make the runner's memory grow with the catalog.
   supervisor.set_release_records(true);
   const auto finish_pair = [&](Planned& p) {
-    Result& raw = outcome.raw[p.result_index];
-    Result judged = std::move(first_run[&p - planned.data()]);
-    judged.implementation = raw.implementation;
-    judged.title = raw.title;
-    judged.reproduce = raw.reproduce;
-    judged.rules = raw.rules;
-    judged.tiers = raw.tiers;
+    // Until now the pair's result holds what the plan filled in: its names and rules.
+    Result& shown = outcome.results[p.result_index];
+    auto pending = first_run.find(static_cast<size_t>(&p - planned.data()));
+    Result judged = std::move(pending->second);
+    first_run.erase(pending);
+    judged.implementation = std::move(shown.implementation);
+    judged.title = std::move(shown.title);
+    judged.reproduce = std::move(shown.reproduce);
+    judged.rules = std::move(shown.rules);
+    judged.tiers = std::move(shown.tiers);
     if (info.repeat > 1) {
       Status folded;
       judged.repetition = ClassifyRepeats(p.verdicts, &folded);
@@ -510,9 +528,8 @@ int RunCommand(const RunOptions& options) {
       if (f.step.empty()) continue;
       if (const nlohmann::json* step = StepAtPath(p.kase->steps, f.step)) f.step_text = StepText(*step);
     }
-    raw = judged;
-    Result& shown = outcome.results[p.result_index];
-    shown = judged;
+    if (keep_raw) outcome.raw[p.result_index] = judged;
+    shown = std::move(judged);
     ApplyExpectations(expectations, descriptions[p.impl_index], &shown);
     p.reported = true;
     console.Finished(&p - planned.data(), shown);
@@ -562,7 +579,10 @@ int RunCommand(const RunOptions& options) {
   });
   if (interrupted) specs.clear();  // interrupted while describing: nothing more starts
   supervisor_offset = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::vector<RunRecord> records = supervisor.Run(specs);
+  // What the run needed and the reports do not (each record's outcome is in its result by
+  // now) goes before the reports are built.
+  supervisor.Run(specs);
+  std::vector<LaunchSpec>().swap(specs);
   if (supervisor.interrupted()) {
     interrupted = true;
     interrupt_signal = supervisor.interrupt_signal();
@@ -580,7 +600,7 @@ int RunCommand(const RunOptions& options) {
       r.message = interrupted ? "the runner was interrupted before this case finished"
                               : "-x stopped the run before this case started";
     }
-    outcome.raw[p.result_index] = r;
+    if (keep_raw) outcome.raw[p.result_index] = r;
   }
 
   if (keep_timings) {
