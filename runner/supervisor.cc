@@ -43,8 +43,11 @@ constexpr double kBlockPollSeconds = 0.001;
 // Kill requests a driver may have waiting at once; a driver that asks for more is broken.
 constexpr size_t kMaxPendingKills = 64;
 // Telling a driver that waits from one that works (Supervisor::set_wait_slots): how often its
-// CPU time is read, and the share of one core under which a sleeping driver waits.
-constexpr double kCpuSampleSeconds = 0.1;
+// CPU time is read, the shortest time over which its share of a core is judged (the kernel
+// reports CPU time in hundredths of a second), and the share under which a sleeping driver
+// waits.
+constexpr double kCpuSampleSeconds = 0.05;
+constexpr double kShortestShareWindow = 0.04;
 constexpr double kWaitingShare = 0.25;
 
 // The signal that interrupted the runner, 0 while none has, and how many interrupting signals
@@ -212,7 +215,10 @@ struct Slot {
   // The driver waits (asleep in the kernel, under kWaitingShare of a core since the previous
   // sample) and so does not count against `parallel`. Sampled every kCpuSampleSeconds.
   bool waiting = false;
-  double sampled_at = -1;         // when cpu_seconds was read; -1 before the first sample
+  // When cpu_seconds was read. A new process has used no CPU time (the kernel starts every
+  // process at zero, forked or not), so its launch is the first sample: a driver that waits
+  // from its start is seen waiting at the first sample after that, not at the second.
+  double sampled_at = 0;
   double cpu_seconds = 0;         // the driver's user + system time then
 
   bool running() const { return child.pid != -1; }
@@ -412,7 +418,7 @@ bool ReadCpu(pid_t pid, double* seconds, char* state) {
 }
 
 // Samples a running driver's CPU time and decides whether it waits: asleep ('S') and under
-// kWaitingShare of a core since the previous sample. A driver that is runnable but gets no
+// kWaitingShare of a core since the previous sample (its launch for the first one). A driver that is runnable but gets no
 // CPU on a loaded machine is 'R' and still counts as working, so a busy machine does not
 // start more drivers. A spec marked cpu_bound is sampled the same way: while it waits (a
 // timer's delay after its burn) it holds no core, and as soon as it burns again it is
@@ -424,10 +430,9 @@ void SampleCpu(Slot* slot, double now) {
     slot->waiting = false;
     return;
   }
-  if (slot->sampled_at >= 0 && now > slot->sampled_at) {
-    const double share = (seconds - slot->cpu_seconds) / (now - slot->sampled_at);
-    slot->waiting = state == 'S' && share < kWaitingShare;
-  }
+  if (now - slot->sampled_at < kShortestShareWindow) return;  // too short to judge: next time
+  const double share = (seconds - slot->cpu_seconds) / (now - slot->sampled_at);
+  slot->waiting = state == 'S' && share < kWaitingShare;
   slot->sampled_at = now;
   slot->cpu_seconds = seconds;
 }
@@ -695,6 +700,7 @@ std::vector<RunRecord> Supervisor::Run(const std::vector<LaunchSpec>& specs) {
           record.user = "uid " + std::to_string(slot->containment->child().uid);
         }
         slot->start = Now();
+        slot->sampled_at = slot->start;
         record.started = slot->start - run_start;
         std::string error;
         bool launched;

@@ -93,7 +93,7 @@ class Supervisor {
   // timer held the slots while the cores idled): up to `extra` drivers beyond `parallel` may
   // run while at most `parallel` of all of them work. A driver waits when its main thread
   // sleeps in the kernel and it used under a quarter of a core since it was last looked at
-  // (/proc/PID/stat, every 0.1 s); a driver that is runnable but gets no CPU works, so that a
+  // (/proc/PID/stat, every 0.05 s; from its launch, when it had used none); a driver that is runnable but gets no CPU works, so that a
   // loaded machine gets no more drivers. 0 (the default): `parallel` bounds every driver, and
   // a cpu-bound one holds its CPU slot to the end. The per-driver shares of the run's record
   // and capture budgets are taken over `parallel` + `extra`.
