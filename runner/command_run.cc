@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 #include <memory>
 #include <sstream>
 #include <unordered_map>
@@ -35,6 +36,7 @@
 #include "fork_server.h"
 #include "impl_spec.h"
 #include "launch.h"
+#include "module_surface.h"
 #include "plan.h"
 #include "platform_values.h"
 #include "report.h"
@@ -139,6 +141,17 @@ std::vector<std::string> AvailabilitiesOf(const RuleIndex& rules, const Case& c)
   std::vector<std::string> out;
   for (const std::string& id : c.rules) {
     if (const Rule* rule = FindRule(rules, id)) out.push_back(rule->availability);
+  }
+  return out;
+}
+
+// The names the case needs that the module's surface says `platform` does not have.
+std::set<std::string> DocumentedAbsent(const ModuleSurface& surface, const Case& c,
+                                       const std::string& platform) {
+  std::set<std::string> out;
+  for (const std::string& name : c.requires_names) {
+    const SurfaceName* known = surface.Find(name);
+    if (known != nullptr && !PlatformMatches(known->platforms, platform)) out.insert(name);
   }
   return out;
 }
@@ -276,7 +289,8 @@ int RunCommand(const RunOptions& options) {
   // does not have, or claims a version or platform where what it uses does not exist, would
   // give a verdict resting on nothing: nothing runs.
   RuleIndex rules;
-  if (!LoadSpecAndCheck(options.rules_dir, options.surface_path, cases, &rules, nullptr)) {
+  ModuleSurface surface;
+  if (!LoadSpecAndCheck(options.rules_dir, options.surface_path, cases, &rules, &surface)) {
     return kExitUsage;
   }
   // What each case uses of the module's surface was needed for that check alone.
@@ -355,7 +369,8 @@ int RunCommand(const RunOptions& options) {
         r.message = CapText(SanitizeUtf8("the driver could not describe itself: " + described[i].error),
                             kMaxMessageBytes);
       } else {
-        Applicability a = Plan(c, *described[i].description, AvailabilitiesOf(rules, c));
+        Applicability a = Plan(c, *described[i].description, AvailabilitiesOf(rules, c),
+                               DocumentedAbsent(surface, c, described[i].description->platform));
         const Case* kase = &c;
         if (a.kind == Applicability::kRun) kase = ResolvedFor(c, *described[i].description, &resolved, &a);
         if (a.kind == Applicability::kRun) {

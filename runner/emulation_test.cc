@@ -121,6 +121,24 @@ TEST(Emulation, ACaseWhoseFormNeedsTheSystemsSignalsIsEmulatedWhateverItCites) {
   EXPECT_FALSE(Plan(dies, linux, {"all"}).emulated);
 }
 
+// handlers/handler-gets-a-frame-when-sent-from-thread cites a rule that holds everywhere, but
+// sends with pthread_kill, which the module's surface gives to Unix only.
+TEST(Emulation, ANameTheSurfaceGivesOtherPlatformsIsDocumentedAbsentEvenAsAnywhere) {
+  Case c = CaseFor({"unix"}, {"pthread_kill", "signal"});
+  Applicability a = Plan(c, Pyodide(), {"all"}, {"pthread_kill"});
+  EXPECT_EQ(a.kind, Applicability::kNotApplicable);
+  EXPECT_EQ(a.reason, "signal.pthread_kill is absent on emscripten, where the documentation says "
+                      "signals are emulated and many functions are not available");
+  // A name lacking beside it that the documentation promises there is still missing.
+  c.requires_names = {"pthread_kill", "strsignal"};
+  EXPECT_EQ(Plan(c, Pyodide(), {"all"}, {"pthread_kill"}).kind, Applicability::kMissing);
+  // On Linux the surface's word is the case's platforms' business (spec_check), not this one.
+  Description linux = Pyodide();
+  linux.platform = "linux";
+  EXPECT_EQ(Plan(CaseFor({"unix"}, {"pthread_kill"}), linux, {"all"}, {"pthread_kill"}).kind,
+            Applicability::kMissing);
+}
+
 TEST(Emulation, AWindowsCaseIsNotApplicable) {
   EXPECT_EQ(Plan(CaseFor({"windows"}, {"signal"}), Pyodide(), {"Windows"}).kind,
             Applicability::kNotApplicable);

@@ -164,7 +164,8 @@ std::optional<Description> ParseDescription(const json& record, std::string* err
 }
 
 Applicability Plan(const Case& c, const Description& d,
-                   const std::vector<std::string>& availabilities) {
+                   const std::vector<std::string>& availabilities,
+                   const std::set<std::string>& documented_absent) {
   using A = Applicability;
   const bool emulated_platform = IsEmulatedPlatform(d.platform);
   const bool emulated =
@@ -195,7 +196,11 @@ Applicability Plan(const Case& c, const Description& d,
   for (const auto& name : c.requires_names) {
     if (!d.names.count(name)) lacking.push_back("signal." + name);
   }
-  if (!lacking.empty() && emulated) {
+  bool all_documented_absent = !lacking.empty();
+  for (const auto& name : c.requires_names) {
+    if (!d.names.count(name) && !documented_absent.count(name)) all_documented_absent = false;
+  }
+  if (!lacking.empty() && (emulated || (emulated_platform && all_documented_absent))) {
     const bool one = lacking.size() == 1;
     return {A::kNotApplicable,
             Join(lacking) + (one ? " is" : " are") + " absent on " + d.platform +

@@ -72,8 +72,13 @@ struct Applicability {
 // (NativeNeed) is judged kEmulated whatever it cites, and for a case judged kEmulated a name the implementation lacks is
 // documented-absent (not-applicable: the documentation says many functions are not available
 // there), and a case that runs is marked `emulated`.
+// `documented_absent` are the names the case needs that the module's surface says do not exist
+// on the implementation's platform (spec/module-surface.md). On an emulated platform a case
+// judged as anywhere still runs there as on Linux; when every name it lacks is one of these
+// (pthread_kill: Pyodide has no threads), it is documented-absent too, not missing.
 Applicability Plan(const Case& c, const Description& d,
-                   const std::vector<std::string>& availabilities = {});
+                   const std::vector<std::string>& availabilities = {},
+                   const std::set<std::string>& documented_absent = {});
 
 }  // namespace sigconform
 
