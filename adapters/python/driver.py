@@ -871,7 +871,10 @@ class Case(object):
         import collections
         import itertools
         per_second = self.native_rate or _native_rate()
-        total = int(per_second * step["seconds"]) + 1
+        # Sized for 1.5 times `seconds`: the rate was measured in a few milliseconds, and one
+        # measured while the other hyperthread of the same core was busy can be half of what
+        # the call gets later (a 0.3 s call once lasted 0.16 s in a loaded gate).
+        total = int(per_second * step["seconds"] * NATIVE_BUSY_MARGIN) + 1
         collections.deque(itertools.repeat(None, total), maxlen=0)
 
     # ---- the step loop -------------------------------------------------------------------
@@ -1072,6 +1075,9 @@ def _probe_stdout_to_devnull():
     fd = os.open(os.devnull, os.O_WRONLY)
     os.close(fd)
     return hasattr(os, "dup2")
+
+
+NATIVE_BUSY_MARGIN = 1.5
 
 
 def _native_rate():
