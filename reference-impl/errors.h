@@ -36,6 +36,7 @@ class BaseException : public std::exception {
 
 // Declares `Name` as a subclass of `Base` whose Python name is the C++ name. The MRO is the
 // base's MRO with this class in front, so it can never disagree with the C++ inheritance.
+// The reference driver declares its own exceptions (FillLimitExceeded, NotBlocked) with it too.
 #define SIGREF_DECLARE_EXCEPTION(Name, Base)                       \
   class Name : public Base {                                       \
    public:                                                         \
@@ -100,8 +101,6 @@ SIGREF_DECLARE_EXCEPTION(BrokenPipeError, ConnectionError)
 SIGREF_DECLARE_EXCEPTION(ConnectionAbortedError, ConnectionError)
 SIGREF_DECLARE_EXCEPTION(ConnectionRefusedError, ConnectionError)
 SIGREF_DECLARE_EXCEPTION(ConnectionResetError, ConnectionError)
-
-#undef SIGREF_DECLARE_EXCEPTION
 
 // Throws the OSError subclass Python would raise for `errnum` (EPIPE -> BrokenPipeError,
 // EINTR -> InterruptedError, EAGAIN -> BlockingIOError, ...; plain OSError otherwise).

@@ -79,6 +79,15 @@ def results_by_key(report_path):
     return report, {(r["implementation"], r["case"]): r for r in report["results"]}
 
 
+def run_on_reference_and_cpython(tmp_path, root):
+    """Runs the catalog under `root` on the reference and CPython; returns the process and the
+    results by (implementation, case)."""
+    report = tmp_path / "r.json"
+    proc = sigconform("run", "--cases", str(root), "--impl", "reference", "--impl", "cpython",
+                      "--json", str(report))
+    return proc, results_by_key(str(report))[1]
+
+
 def test_whole_catalog_passes_on_reference_and_cpython(tmp_path):
     out = tmp_path / "out"
     proc = sigconform("run", "--impl", "reference", "--impl", "cpython", "--out", str(out))
@@ -159,10 +168,7 @@ def test_elapsed_from_counts_the_pause_between_arming_and_waiting(tmp_path):
                 "steps": json.loads(json.dumps(steps))}
         case["steps"][3]["expect"].update(extra)
         (root / "gap" / (name + ".json")).write_text(json.dumps(case))
-    report = tmp_path / "r.json"
-    proc = sigconform("run", "--cases", str(root), "--impl", "reference", "--impl", "cpython",
-                      "--json", str(report))
-    _, results = results_by_key(str(report))
+    proc, results = run_on_reference_and_cpython(tmp_path, root)
     for impl in ("reference", "cpython"):
         old, new = results[(impl, "gap/from-the-step")], results[(impl, "gap/from-the-arming")]
         assert new["status"] == "pass", new
@@ -193,10 +199,7 @@ def test_parent_kill_once_blocked_arrives_in_the_blocking_call(tmp_path):
                                 "events": [{"handler": "h", "sig": "SIGUSR1", "after_start_of": "4"}]}},
                 ]}
         (root / "block" / (name + ".json")).write_text(json.dumps(case))
-    report = tmp_path / "r.json"
-    proc = sigconform("run", "--cases", str(root), "--impl", "reference", "--impl", "cpython",
-                      "--json", str(report))
-    _, results = results_by_key(str(report))
+    proc, results = run_on_reference_and_cpython(tmp_path, root)
     for impl in ("reference", "cpython"):
         at_once, blocked = results[(impl, "block/at-once")], results[(impl, "block/once-blocked")]
         assert blocked["status"] == "pass", blocked
@@ -231,10 +234,7 @@ def test_wait_blocked_sends_from_a_thread_once_the_main_thread_is_in_its_call(tm
                     {"do": "join", "name": "sender", "timeout": 30, "expect": {"returns": True}},
                 ]}
         (root / "block" / (name + ".json")).write_text(json.dumps(case))
-    report = tmp_path / "r.json"
-    proc = sigconform("run", "--cases", str(root), "--impl", "reference", "--impl", "cpython",
-                      "--json", str(report))
-    _, results = results_by_key(str(report))
+    proc, results = run_on_reference_and_cpython(tmp_path, root)
     for impl in ("reference", "cpython"):
         at_once, blocked = results[(impl, "block/at-once")], results[(impl, "block/wait-blocked")]
         assert blocked["status"] == "pass", blocked

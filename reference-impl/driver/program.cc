@@ -47,29 +47,14 @@ const std::string& ThreadName() {
 // The most `fill` writes (spec/driver-protocol.md): far above any kernel buffer a case fills.
 constexpr long long kFillLimit = 16LL << 20;
 
+// The macro inherits the base's constructors, which needs the base named without a namespace.
+using BaseForDriver = sigref::Exception;
+
 // Thrown by `fill` when the descriptor took kFillLimit bytes and never reported itself full.
-class FillLimitExceeded : public sigref::Exception {
- public:
-  using sigref::Exception::Exception;
-  const char* TypeName() const override { return "FillLimitExceeded"; }
-  std::vector<std::string> Mro() const override {
-    std::vector<std::string> mro = sigref::Exception::Mro();
-    mro.insert(mro.begin(), "FillLimitExceeded");
-    return mro;
-  }
-};
+SIGREF_DECLARE_EXCEPTION(FillLimitExceeded, BaseForDriver)
 
 // Thrown by `wait_blocked` when the thread was not seen blocked in a system call in time.
-class NotBlocked : public sigref::Exception {
- public:
-  using sigref::Exception::Exception;
-  const char* TypeName() const override { return "NotBlocked"; }
-  std::vector<std::string> Mro() const override {
-    std::vector<std::string> mro = sigref::Exception::Mro();
-    mro.insert(mro.begin(), "NotBlocked");
-    return mro;
-  }
-};
+SIGREF_DECLARE_EXCEPTION(NotBlocked, BaseForDriver)
 
 pid_t CurrentTid() { return static_cast<pid_t>(syscall(SYS_gettid)); }
 
